@@ -1,0 +1,128 @@
+package com.ledger;
+
+import com.ledger.http.HttpVerticle;
+import com.ledger.http.RateLimiter;
+import com.ledger.platform.ClusterSetup;
+import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.db.DemoSeed;
+import com.ledger.platform.db.Migrations;
+import com.ledger.platform.observability.NodeState;
+import com.ledger.platform.security.PasswordHasher;
+import com.ledger.platform.security.Secrets;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node: Vert.x (clustered when configured) started while Flyway migrates, then demo data, then the verticles
+ * the node's roles name. Used by {@link Main} and by tests (random ports, fresh database).
+ */
+public final class LedgerApp {
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerApp.class);
+
+  private final AppConfig cfg;
+  private final Vertx vertx;
+  private final NodeState node;
+  private final List<String> deployments;
+
+  private LedgerApp(AppConfig cfg, Vertx vertx, NodeState node, List<String> deployments) {
+    this.cfg = cfg;
+    this.vertx = vertx;
+    this.node = node;
+    this.deployments = deployments;
+  }
+
+  public AppConfig config() {
+    return cfg;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeState node() {
+    return node;
+  }
+
+  /** Start a node; blocks the calling (non event-loop) thread until every verticle is deployed. */
+  public static LedgerApp start(AppConfig cfg) {
+    long t0 = System.nanoTime();
+    String registry = "ledger-" + cfg.nodeName() + "-" + System.identityHashCode(cfg);
+    HazelcastClusterManager cm = cfg.cluster().enabled() ? ClusterSetup.manager(cfg.cluster()) : null;
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true).setRegistryName(registry)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    VertxBuilder builder = Vertx.builder();
+    Future<Vertx> vertxFuture;
+    if (cm != null) {
+      var c = cfg.cluster();
+      options.setEventBusOptions(new EventBusOptions().setHost(ClusterSetup.resolve("cluster.host", c.host()))
+          .setPort(c.eventBusPort()).setClusterPublicHost(ClusterSetup.resolve("cluster.public_host", c.publicHost())));
+      vertxFuture = builder.with(options).withClusterManager(cm).buildClustered();
+    } else {
+      vertxFuture = Future.succeededFuture(builder.with(options).build());
+    }
+    // Flyway (blocking JDBC) runs on this thread while the cluster forms.
+    Migrations.Result migrated;
+    try {
+      migrated = Migrations.migrate(cfg.db());
+    } catch (RuntimeException e) {
+      vertxFuture.onSuccess(Vertx::close);
+      throw e;
+    }
+    Vertx vertx = vertxFuture.await();
+    NodeState node = new NodeState(cfg.nodeName(), cfg.version(), registry, cm);
+    node.markMigrated();
+    try {
+      PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg));
+      if (cfg.seedDemoData()) new DemoSeed(cfg, hasher, Secrets.bankTokenCipher(cfg)).run();
+      List<String> ids = deploy(vertx, cfg, node, hasher);
+      node.markDeployed();
+      LOG.atInfo().addKeyValue("node", cfg.nodeName()).addKeyValue("roles", cfg.roles())
+          .addKeyValue("migrationsExecuted", migrated.executed()).addKeyValue("clustered", cm != null)
+          .addKeyValue("port", cfg.http().port()).addKeyValue("startMs", (System.nanoTime() - t0) / 1_000_000)
+          .log("node started");
+      return new LedgerApp(cfg, vertx, node, ids);
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  private static List<String> deploy(Vertx vertx, AppConfig cfg, NodeState node, PasswordHasher hasher) {
+    List<String> ids = new ArrayList<>();
+    for (Verticles.Spec spec : Verticles.forNode(cfg, node, hasher)) {
+      ids.add(deploy(vertx, spec.factory(), spec.instances()));
+    }
+    if (cfg.hasRole("http")) {
+      RateLimiter limiter = new RateLimiter(cfg.http().rateLimitMax(), cfg.http().rateLimitWindowMs());
+      vertx.setPeriodic(cfg.http().rateLimitWindowMs(), id -> limiter.evictIdle(System.currentTimeMillis()));
+      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter), cfg.http().instances()));
+    }
+    return ids;
+  }
+
+  private static String deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> factory, int instances) {
+    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances)).await();
+  }
+
+  /** Graceful stop: undeploy (HTTP servers drain in-flight requests), close pools, leave the cluster. */
+  public void close() {
+    vertx.close().await();
+  }
+
+  List<String> deployments() {
+    return deployments;
+  }
+}

@@ -1,0 +1,29 @@
+package com.ledger;
+
+import com.ledger.auth.AuthVerticle;
+import com.ledger.banksync.BankSyncVerticle;
+import com.ledger.payments.PaymentsVerticle;
+import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.observability.NodeState;
+import com.ledger.platform.security.PasswordHasher;
+import com.ledger.users.UserVerticle;
+import io.vertx.core.Deployable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Which domain verticles (and how many instances) a node deploys, from its roles. HTTP is deployed last. */
+final class Verticles {
+  record Spec(String role, Supplier<Deployable> factory, int instances) {}
+
+  private Verticles() {}
+
+  static List<Spec> forNode(AppConfig cfg, NodeState node, PasswordHasher hasher) {
+    List<Spec> specs = new ArrayList<>();
+    if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(cfg, hasher), 1));
+    if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg, hasher), 1));
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
+    if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, node), 1));
+    return specs;
+  }
+}

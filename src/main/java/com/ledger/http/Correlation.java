@@ -1,0 +1,42 @@
+package com.ledger.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** The request's correlation id: a sane client {@code X-Correlation-ID} is kept, otherwise 32 hex chars. */
+public final class Correlation {
+  public static final String KEY = "ledger.cid";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Correlation() {}
+
+  public static String id(RoutingContext rc) {
+    String cid = rc.get(KEY);
+    return cid == null ? assign(rc) : cid;
+  }
+
+  static String assign(RoutingContext rc) {
+    String given = rc.request().getHeader("X-Correlation-ID");
+    String cid = isSane(given) ? given : newId();
+    rc.put(KEY, cid);
+    rc.response().putHeader("x-correlation-id", cid).putHeader("x-request-id", newId());
+    return cid;
+  }
+
+  /** 1-128 visible ASCII characters. */
+  static boolean isSane(String s) {
+    if (s == null || s.isEmpty() || s.length() > 128) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x21 || c > 0x7e) return false;
+    }
+    return true;
+  }
+
+  public static String newId() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}

@@ -1,0 +1,182 @@
+package com.ledger.http;
+
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Bus;
+import com.ledger.platform.bus.Envelope;
+import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.AppConfig.HttpConfig;
+import com.ledger.platform.db.Pools;
+import com.ledger.platform.observability.NodeState;
+import com.ledger.platform.security.TokenVerifier;
+import com.ledger.platform.security.UserStatusCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Contract first, bus only: the router is built from openapi.yaml; every operation is bound to the event-bus
+ * address named by its operationId (an unserved one answers 501), except the few this verticle answers itself
+ * (health, metrics, docs, problems). No business logic lives here.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final AppConfig cfg;
+  private final NodeState node;
+  private final RateLimiter limiter;
+  private HttpServer server;
+  private Pool pool;
+
+  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter) {
+    this.cfg = cfg;
+    this.node = node;
+    this.limiter = limiter;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpConfig http = cfg.http();
+    pool = Pools.shared(vertx, cfg.db());
+    var statuses = new UserStatusCache(vertx, ConfigTimeouts.statusCacheMs(cfg), http.requestTimeoutMs());
+    return Future.all(statuses.listen(), ContractLoader.load(vertx, http.contract()))
+        .compose(all -> {
+          ContractLoader.Loaded loaded = all.resultAt(1);
+          Router router = buildRouter(loaded, statuses);
+          HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
+              .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
+              .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
+              .setCompressionSupported(true);
+          return vertx.createHttpServer(opts).requestHandler(router).listen();
+        })
+        .onSuccess(s -> server = s);
+  }
+
+  private Router buildRouter(ContractLoader.Loaded loaded, UserStatusCache statuses) {
+    HttpConfig http = cfg.http();
+    OpenAPIContract contract = loaded.contract();
+    MeterRegistry registry = BackendRegistries.getNow(node.registryName);
+    ProblemMapper problems = new ProblemMapper(contract, http.bodyLimitBytes());
+    RouterBuilder rb = RouterBuilder.create(vertx, contract, jsonBodies())
+        .rootHandler(new RequestGate(http, limiter, cfg.isProd(), registry))
+        .rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+    TokenVerifier verifier = new TokenVerifier(vertx, cfg.jwt(), Clock.systemUTC());
+    rb.security("bearerAuth").httpHandler(new BearerAuth(verifier, statuses, contract));
+
+    Map<String, Handler<RoutingContext>> local = new HashMap<>();
+    local.putAll(new HealthRoutes(vertx, pool, cfg.db().poolSize(), node).handlers());
+    local.putAll(new Docs(loaded.yaml(), loaded.published()).handlers());
+    local.putAll(LocalRoutes.problems());
+    for (OpenAPIRoute route : rb.getRoutes()) {
+      Operation op = route.getOperation();
+      Handler<RoutingContext> own = local.get(op.getOperationId());
+      route.addHandler(rc -> {
+        rc.put(Metrics.ROUTE_KEY, op.getOpenAPIPath());
+        if (own != null) own.handle(rc);
+        else forward(rc, op);
+      });
+      route.addFailureHandler(problems::handle);
+    }
+    Router router = rb.createRouter();
+    Docs.mountAssets(router);
+    router.route().failureHandler(problems::handle);
+    router.errorHandler(404, problems::notFound);
+    router.errorHandler(405, problems::methodNotAllowed);
+    router.errorHandler(413, problems::handle);
+    router.errorHandler(500, problems::handle);
+    return router;
+  }
+
+  /** An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator. */
+  static RequestExtractor jsonBodies() {
+    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)));
+  }
+
+  static Buffer normaliseBody(RoutingContext rc) {
+    Buffer raw = rc.body() == null ? null : rc.body().buffer();
+    if (raw == null || raw.length() == 0) return Buffer.buffer("{}");
+    try {
+      Object v = Json.decodeValue(raw);
+      return v instanceof JsonObject ? raw : Buffer.buffer("{}");
+    } catch (RuntimeException malformed) {
+      return raw;
+    }
+  }
+
+  private void forward(RoutingContext rc, Operation op) {
+    String cid = Correlation.id(rc);
+    ValidatedRequest vr = rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    JsonObject headers = new JsonObject();
+    rc.request().headers().forEach(e -> {
+      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (!name.equals("authorization") && !name.equals("cookie")) headers.put(name, e.getValue());
+    });
+    boolean raw = Boolean.TRUE.equals(op.getExtensions().get("x-raw-body"));
+    ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY),
+        params(vr == null ? null : vr.getPathParameters()), params(vr == null ? null : vr.getQuery()), headers,
+        body(vr), raw && rc.body() != null ? rc.body().asString() : null, cid,
+        RequestGate.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
+        rc.request().path());
+    vertx.eventBus().<JsonObject>request(op.getOperationId(), req.toJson(), Bus.options(cid, cfg.http().requestTimeoutMs()))
+        .map(reply -> ApiReply.fromJson(reply.body()))
+        .onSuccess(reply -> write(rc, reply, cid))
+        .onFailure(rc::fail);
+  }
+
+  private static void write(RoutingContext rc, ApiReply reply, String cid) {
+    var res = rc.response();
+    if (res.ended()) return;
+    reply.headers().forEach(e -> res.putHeader(e.getKey(), String.valueOf(e.getValue())));
+    res.setStatusCode(reply.status());
+    if (!res.headers().contains("Content-Type")) res.putHeader("Content-Type", "application/json");
+    if (reply.body() != null) {
+      res.end(reply.body());
+    } else {
+      res.end(Envelope.of(reply.data(), reply.metadata(), cid, Instant.now()).encode());
+    }
+  }
+
+  private static JsonObject params(Map<String, RequestParameter> ps) {
+    JsonObject o = new JsonObject();
+    if (ps == null) return o;
+    ps.forEach((k, v) -> {
+      if (v != null && !v.isNull()) o.put(k, v.get());
+    });
+    return o;
+  }
+
+  private static JsonObject body(ValidatedRequest vr) {
+    if (vr == null || vr.getBody() == null || vr.getBody().isNull()) return new JsonObject();
+    Object v = vr.getBody().get();
+    return v instanceof JsonObject j ? j : new JsonObject();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Duration grace = Duration.ofSeconds(cfg.http().shutdownGraceSeconds());
+    Future<Void> shut = server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return shut.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,127 @@
+package com.ledger.platform.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration, parsed and validated once at boot. Each context receives only its own slice.
+ * {@link #raw} keeps the merged JSON for slices parsed by their own context.
+ */
+public record AppConfig(
+    String env,
+    String version,
+    String nodeName,
+    Set<String> roles,
+    HttpConfig http,
+    DbConfig db,
+    JwtConfig jwt,
+    ClusterConfig cluster,
+    boolean seedDemoData,
+    JsonObject raw) {
+
+  public static final Set<String> KNOWN_ROLES = Set.of("all", "http", "auth", "users", "payments", "payment-worker",
+      "banksync", "banksync-worker", "sandbox-bank");
+
+  /** The dev-only JWT secret; refused outside {@code app.env: dev}. */
+  static final String DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me-0123456789abcdef0123456789abcdef";
+
+  public boolean isDev() {
+    return "dev".equals(env);
+  }
+
+  public boolean isProd() {
+    return "prod".equals(env);
+  }
+
+  public boolean hasRole(String role) {
+    return roles.contains("all") || roles.contains(role);
+  }
+
+  public static AppConfig from(JsonObject json) {
+    ConfigReader root = ConfigReader.root(json);
+    ConfigReader app = root.child("app");
+    String env = app.string("env", "dev");
+    if (!List.of("dev", "test", "prod").contains(env)) {
+      throw new ConfigException("app.env", "must be one of dev, test, prod, got '" + env + "'");
+    }
+    List<String> roles = root.strings("roles", List.of("all"));
+    for (String r : roles) {
+      if (!KNOWN_ROLES.contains(r)) throw new ConfigException("roles", "unknown role '" + r + "'; known: " + KNOWN_ROLES);
+    }
+    if (roles.isEmpty()) throw new ConfigException("roles", "at least one role is required");
+    String nodeName = root.child("node").string("name", "");
+    if (nodeName.isBlank()) nodeName = defaultNodeName();
+    return new AppConfig(env, app.string("version", "1.0.0"), nodeName, Set.copyOf(roles),
+        HttpConfig.from(root), DbConfig.from(root.child("db")), JwtConfig.from(root.child("jwt"), env),
+        ClusterConfig.from(root.child("cluster")), root.bool("seed_demo_data", false), json);
+  }
+
+  private static String defaultNodeName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "node";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  public record HttpConfig(String host, int port, int instances, long requestTimeoutMs, int bodyLimitBytes,
+      int maxUriBytes, int maxHeaderBytes, boolean trustProxyHeaders, int shutdownGraceSeconds, String contract,
+      List<String> allowedOrigins, boolean rateLimitEnabled, int rateLimitMax, long rateLimitWindowMs) {
+    static HttpConfig from(ConfigReader root) {
+      ConfigReader h = root.child("http");
+      ConfigReader rl = root.child("rate_limit");
+      return new HttpConfig(h.string("host", "0.0.0.0"), h.integer("port", 4000, 0, 65535),
+          h.integer("instances", 2, 1, 64), h.integer("request_timeout_ms", 10000, 100, 600_000),
+          h.integer("body_limit_bytes", 1_048_576, 1024, 100 * 1_048_576), h.integer("max_uri_bytes", 2048, 256, 65536),
+          h.integer("max_header_bytes", 8192, 1024, 65536), h.bool("trust_proxy_headers", false),
+          h.integer("shutdown_grace_seconds", 10, 0, 300), h.string("contract", "openapi.yaml"),
+          root.child("cors").strings("allowed_origins", List.of()), rl.bool("enabled", true),
+          rl.integer("max_requests", 100, 1, 1_000_000), rl.integer("window_ms", 60_000, 100, 86_400_000));
+    }
+  }
+
+  public record DbConfig(String url, int poolSize, boolean createDatabase, int connectTimeoutMs) {
+    static DbConfig from(ConfigReader db) {
+      String url = db.requireString("url");
+      if (!(url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
+        throw new ConfigException(db.key("url"), "must look like postgresql://user:pass@host:port/db");
+      }
+      try {
+        io.vertx.pgclient.PgConnectOptions.fromUri(url);
+      } catch (RuntimeException e) {
+        throw new ConfigException(db.key("url"), "cannot be parsed as postgresql://user:pass@host:port/db");
+      }
+      return new DbConfig(url, db.integer("pool_size", 10, 1, 200), db.bool("create_database", false),
+          db.integer("connect_timeout_ms", 5000, 100, 120_000));
+    }
+  }
+
+  public record JwtConfig(String secret, String issuer, String audience, int accessTtlSeconds, int refreshTtlSeconds) {
+    public static final int MIN_SECRET_LENGTH = 64;
+
+    static JwtConfig from(ConfigReader jwt, String env) {
+      String secret = jwt.string("secret", "");
+      if (secret.isEmpty() && "dev".equals(env)) secret = DEV_JWT_SECRET;
+      if (secret.length() < MIN_SECRET_LENGTH) {
+        throw new ConfigException(jwt.key("secret"), "must be at least " + MIN_SECRET_LENGTH + " characters (it has "
+            + secret.length() + ")");
+      }
+      return new JwtConfig(secret, jwt.string("issuer", "ledger-bank-api"), jwt.string("audience", "ledger-bank-api"),
+          jwt.integer("access_ttl_seconds", 900, 1, 86_400), jwt.integer("refresh_ttl_seconds", 604_800, 60, 31_536_000));
+    }
+  }
+
+  public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members,
+      String publicHost, int eventBusPort) {
+    static ClusterConfig from(ConfigReader c) {
+      String host = c.string("host", "127.0.0.1");
+      String pub = c.string("public_host", "");
+      return new ClusterConfig(c.bool("enabled", false), c.string("name", "ledgerbank"), host,
+          c.integer("port", 5701, 1, 65535), c.strings("members", List.of("127.0.0.1")),
+          pub.isBlank() ? host : pub, c.integer("eventbus_port", 0, 0, 65535));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package com.ledger.platform.observability;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * What this node knows about itself, for the health routes: when it started, whether migrations ran and the
+ * verticles are deployed, its cluster manager (null when not clustered), and extra detail contributors (e.g. the
+ * bank circuit breaker) that other contexts register.
+ */
+public final class NodeState {
+  public final String nodeName;
+  public final String version;
+  public final String registryName;
+  public final Instant startedAt = Instant.now();
+  public final ClusterManager clusterManager;
+  private volatile boolean migrated;
+  private volatile boolean deployed;
+  private final Map<String, Supplier<JsonObject>> details = new ConcurrentHashMap<>();
+
+  public NodeState(String nodeName, String version, String registryName, ClusterManager clusterManager) {
+    this.nodeName = nodeName;
+    this.version = version;
+    this.registryName = registryName;
+    this.clusterManager = clusterManager;
+  }
+
+  public boolean migrated() {
+    return migrated;
+  }
+
+  public void markMigrated() {
+    migrated = true;
+  }
+
+  public boolean deployed() {
+    return deployed;
+  }
+
+  public void markDeployed() {
+    deployed = true;
+  }
+
+  public long uptimeMs() {
+    return Instant.now().toEpochMilli() - startedAt.toEpochMilli();
+  }
+
+  /** Add a section to {@code /api/health/detailed} (e.g. {@code bank_circuit_breaker}). */
+  public void contribute(String name, Supplier<JsonObject> supplier) {
+    details.put(name, supplier);
+  }
+
+  public Map<String, Supplier<JsonObject>> contributors() {
+    return Map.copyOf(details);
+  }
+
+  /** Unused pool hook kept minimal: a pool's size for the detailed health. */
+  public static JsonObject poolInfo(Pool pool, int maxSize) {
+    return new JsonObject().put("max_size", maxSize).put("size", pool.size());
+  }
+}

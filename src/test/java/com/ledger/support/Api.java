@@ -1,0 +1,88 @@
+package com.ledger.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A small blocking HTTP client for end-to-end tests (JDK HttpClient, real sockets, 127.0.0.1 only). */
+public final class Api {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final String base;
+
+  public Api(String base) {
+    this.base = base;
+  }
+
+  public record Resp(int status, Map<String, String> headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonObject data() {
+      return json().getJsonObject("data");
+    }
+
+    public JsonArray dataArray() {
+      return json().getJsonArray("data");
+    }
+
+    public String header(String name) {
+      return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The problem's reason (problem+json bodies). */
+    public String reason() {
+      return json().getString("reason");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  public Resp get(String path, String token) {
+    return send("GET", path, null, token, Map.of());
+  }
+
+  public Resp post(String path, Object body, String token) {
+    return send("POST", path, body, token, Map.of());
+  }
+
+  public Resp put(String path, Object body, String token) {
+    return send("PUT", path, body, token, Map.of());
+  }
+
+  public Resp delete(String path, String token) {
+    return send("DELETE", path, null, token, Map.of());
+  }
+
+  /** body: a JsonObject/JsonArray (sent as JSON), a String (sent as is), or null (no body). */
+  public Resp send(String method, String path, Object body, String token, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    boolean hasCt = headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("Content-Type"));
+    if (body != null && !hasCt) b.header("Content-Type", "application/json");
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    headers.forEach(b::header);
+    String text = body == null ? null : body instanceof String s ? s : body.toString();
+    b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      Map<String, String> h = new LinkedHashMap<>();
+      r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(", ", v)));
+      return new Resp(r.statusCode(), h, r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

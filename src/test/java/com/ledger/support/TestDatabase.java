@@ -1,0 +1,94 @@
+package com.ledger.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * A fresh PostgreSQL database per test class. Where the server comes from, in order: {@code LEDGER_TEST_DB_URL}
+ * (postgresql://user:pass@host:port/db), PostgreSQL on localhost:5432 (user postgres), Testcontainers when Docker
+ * is available; otherwise one clear failure.
+ */
+public final class TestDatabase {
+  private static volatile Server server;
+
+  private record Server(String host, int port, String user, String password) {
+    String url(String db) {
+      String auth = password == null || password.isEmpty() ? user : user + ":" + password;
+      return "postgresql://" + auth + "@" + host + ":" + port + "/" + db;
+    }
+
+    String jdbc(String db) {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + db;
+    }
+  }
+
+  private TestDatabase() {}
+
+  /** Create an empty database and return its postgresql:// URL. */
+  public static String fresh() {
+    Server s = server();
+    String name = "ledger_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    try (Connection c = DriverManager.getConnection(s.jdbc("postgres"), s.user(), s.password());
+         var st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create test database: " + e.getMessage(), e);
+    }
+    return s.url(name);
+  }
+
+  /** Drop a database made by {@link #fresh()} (connections are terminated first). */
+  public static void drop(String url) {
+    Server s = server();
+    String name = url.substring(url.lastIndexOf('/') + 1);
+    if (!name.startsWith("ledger_t_")) return;
+    try (Connection c = DriverManager.getConnection(s.jdbc("postgres"), s.user(), s.password());
+         var st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      // best effort: a leftover test database is harmless
+    }
+  }
+
+  /** A JDBC connection to the database at {@code url} (for assertions straight on the tables). */
+  public static Connection jdbc(String url) throws SQLException {
+    Server s = server();
+    return DriverManager.getConnection(s.jdbc(url.substring(url.lastIndexOf('/') + 1)), s.user(), s.password());
+  }
+
+  private static Server server() {
+    Server s = server;
+    if (s != null) return s;
+    synchronized (TestDatabase.class) {
+      if (server == null) server = locate();
+      return server;
+    }
+  }
+
+  private static Server locate() {
+    String env = System.getenv("LEDGER_TEST_DB_URL");
+    if (env != null && !env.isBlank()) {
+      var o = io.vertx.pgclient.PgConnectOptions.fromUri(env);
+      return new Server(o.getHost(), o.getPort(), o.getUser(), o.getPassword());
+    }
+    Server local = new Server("127.0.0.1", 5432, "postgres", "");
+    try (Connection c = DriverManager.getConnection(local.jdbc("postgres"), local.user(), local.password())) {
+      return local;
+    } catch (SQLException e) {
+      // fall through to Testcontainers
+    }
+    try {
+      if (org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+        var pg = new org.testcontainers.containers.PostgreSQLContainer<>("postgres:16-alpine");
+        pg.start();
+        return new Server(pg.getHost(), pg.getMappedPort(5432), pg.getUsername(), pg.getPassword());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // no Docker either
+    }
+    throw new IllegalStateException("No PostgreSQL for the tests: set LEDGER_TEST_DB_URL=postgresql://user:pass@host:port/db, "
+        + "run PostgreSQL on localhost:5432 (user postgres), or start Docker for Testcontainers.");
+  }
+}
