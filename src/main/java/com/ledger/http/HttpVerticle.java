@@ -30,7 +30,13 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,9 +115,34 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /** An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator. */
+  /**
+   * An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator.
+   * String-typed query and header parameters reach the validator as JSON string literals of their (once-decoded)
+   * values: vertx-openapi 5.0.7 URL-decodes query values a second time ({@code +} → space) and JSON-decodes every
+   * value that is not {@code \w+}, then rejects the result as "not a string" (a keyset cursor
+   * {@code {"posted_at":…}}, {@code page=-1}, {@code page=2.5}, an Idempotency-Key {@code -5}). A JSON string literal
+   * decodes back to exactly the client's value.
+   */
   static RequestExtractor jsonBodies() {
-    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)));
+    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)))
+        .map(vr -> literalStrings(rc, op, vr));
+  }
+
+  private static ValidatableRequest literalStrings(RoutingContext rc, Operation op, ValidatableRequest vr) {
+    Map<String, RequestParameter> query = new HashMap<>(vr.getQuery());
+    Map<String, RequestParameter> headers = new HashMap<>(vr.getHeaders());
+    for (Parameter p : op.getParameters()) {
+      if (p.getSchemaType() != SchemaType.STRING) continue;
+      if (p.getIn() == Location.QUERY) {
+        String v = rc.request().params().get(p.getName());
+        if (v != null) query.put(p.getName(), new RequestParameterImpl(Json.encode(v)));
+      } else if (p.getIn() == Location.HEADER) {
+        String v = rc.request().getHeader(p.getName());
+        if (v != null) headers.put(p.getName(), new RequestParameterImpl(Json.encode(v)));
+      }
+    }
+    return new ValidatableRequestImpl(vr.getCookies(), headers, vr.getPathParameters(), query, vr.getBody(),
+        vr.getContentType());
   }
 
   static Buffer normaliseBody(RoutingContext rc) {
