@@ -1,0 +1,179 @@
+package com.ledger.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ledger.payments.Fixtures.User;
+import com.ledger.support.Api.Resp;
+import com.ledger.support.TestApp;
+import com.ledger.support.TestDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two (then three) clustered nodes in one JVM on one database (PITFALLS.md §3): node A serves HTTP and runs no
+ * worker, node B only runs payment workers; later node C (workers) is stopped while it holds leased jobs.
+ */
+class PaymentClusterTest {
+  static final String CLUSTER = "ledger-cluster-test-" + UUID.randomUUID().toString().substring(0, 8);
+  static String db;
+  static int seedPort;
+  static TestApp a;
+  static TestApp b;
+  static Fixtures fx;
+
+  static TestApp node(String name, List<String> roles, Map<String, Object> extra) {
+    int port = TestApp.freePort();
+    Map<String, Object> o = new HashMap<>(Map.of(
+        "db.url", db, "cluster.enabled", true, "cluster.name", CLUSTER, "cluster.port", port,
+        "cluster.members", List.of("127.0.0.1:" + (seedPort == 0 ? port : seedPort)), "roles", roles,
+        "node.name", name, "payments.checking_daily_limit", "1000000.00", "jobs.lease_seconds", 3,
+        "jobs.heartbeat_seconds", 1));
+    o.put("jobs.poll_interval_ms", 250);
+    o.putAll(extra);
+    if (seedPort == 0) seedPort = port;
+    return TestApp.start(o);
+  }
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.fresh();
+    a = node("node-a", List.of("http", "users", "payments"), Map.of());
+    b = node("node-b", List.of("payment-worker"), Map.of());
+    fx = new Fixtures(a.app.vertx(), a.app.config(), db);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (b != null) b.close();
+    if (a != null) a.close();
+    TestDatabase.drop(db);
+  }
+
+  static double completedBy(TestApp node) {
+    MeterRegistry r = BackendRegistries.getNow(node.app.node().registryName);
+    Counter c = r.find("ledger.jobs").tag("worker", "PaymentWorker").tag("outcome", "completed").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  static <T> List<T> run(int threads, List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : pool.invokeAll(tasks)) out.add(f.get());
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static List<UUID> createAndProcessAsync(User u, UUID acc, int n, String prefix) throws Exception {
+    List<Callable<UUID>> work = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String d = prefix + " #" + i;
+      work.add(() -> {
+        Resp c = Http1.post(a.api.base, "/api/payments", Fixtures.body(acc, "1.00", "DEBIT", d).encode(), u.token(), Map.of());
+        if (c.status() != 201) throw new AssertionError(c.toString());
+        UUID id = UUID.fromString(c.data().getString("id"));
+        Resp p = Http1.post(a.api.base, "/api/payments/" + id + "/process", null, u.token(), Map.of("Prefer", "respond-async"));
+        if (p.status() != 202) throw new AssertionError(p.toString());
+        return id;
+      });
+    }
+    return run(16, work);
+  }
+
+  @Test
+  void five_hundred_payments_made_on_the_http_node_are_posted_by_the_worker_node() throws Exception {
+    assertThat(a.app.config().hasRole("payment-worker")).isFalse();
+    assertThat(b.app.config().hasRole("http")).isFalse();
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "10000.00");
+    double before = completedBy(b);
+    List<UUID> ids = createAndProcessAsync(u, acc, 500, "cluster");
+    Fixtures.await("500 postings", Duration.ofSeconds(90), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 500);
+    assertThat(fx.balance(acc)).isEqualTo("9500.00");
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(500);
+    assertThat(fx.count("SELECT count(*) FROM (SELECT payment_id FROM payments.transactions WHERE account_id = ? "
+        + "GROUP BY payment_id HAVING count(*) <> 1) x", acc)).isZero();
+    assertThat(ids).hasSize(500);
+    // node A has no runner (no job meters at all); node B completed every one of them
+    assertThat(BackendRegistries.getNow(a.app.node().registryName).find("ledger.jobs").counters()).isEmpty();
+    assertThat(completedBy(b) - before).isEqualTo(500.0);
+  }
+
+  @Test
+  void jobs_leased_by_a_stopped_node_are_posted_by_the_survivor_after_the_lease_expires() throws Exception {
+    // node C's connections carry an application_name so the test can watch them in pg_stat_activity
+    String cConnections = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ledger-node-c'";
+    TestApp c = node("node-c", List.of("payment-worker"),
+        Map.of("jobs.shutdown_grace_ms", 0, "db.url", db + "?application_name=ledger-node-c"));
+    CompletableFuture<Void> cClosed = null;
+    try {
+      User u = fx.user();
+      UUID acc = fx.account(u, "CHECKING", "1000.00");
+      List<UUID> ids;
+      List<String> heldByC;
+      try (Connection lock = TestDatabase.jdbc(db)) {
+        // hold the account row: every worker's posting (SELECT ... FOR UPDATE) blocks on it while holding its job's
+        // lease; NO KEY UPDATE still lets new payments reference the account (their FK check takes KEY SHARE)
+        lock.setAutoCommit(false);
+        try (PreparedStatement ps = lock.prepareStatement(
+            "SELECT 1 FROM payments.user_bank_accounts WHERE id = ? FOR NO KEY UPDATE")) {
+          ps.setObject(1, acc);
+          ps.executeQuery().close();
+        }
+        ids = createAndProcessAsync(u, acc, 20, "failover");
+        Fixtures.await("both nodes hold leases", Duration.ofSeconds(20),
+            () -> fx.count("SELECT count(*) FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-c:%'") == 2
+                && fx.count("SELECT count(*) FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-b:%'") == 2);
+        heldByC = fx.queryStrings("SELECT id::text FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-c:%'");
+        // C keeps polling on an extra connection besides its two blocked transactions
+        Fixtures.await("node C polling", Duration.ofSeconds(10), () -> fx.count(cConnections) >= 3);
+        // stop node C's Vert.x while it holds the two leases: it stops claiming, then closes its pool, which drops
+        // the idle connections at once and the two blocked ones after their pending statement
+        cClosed = CompletableFuture.runAsync(c::close);
+        Fixtures.await("node C closing its pool", Duration.ofSeconds(20), () -> fx.count(cConnections) == 2);
+        lock.rollback();
+      }
+      cClosed.get(30, TimeUnit.SECONDS);
+      assertThat(fx.count(cConnections)).isZero();
+      Fixtures.await("all 20 posted", Duration.ofSeconds(60), () -> fx.count(
+          "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 20);
+      for (String job : heldByC) {
+        Fixtures.await("rescued job completed", Duration.ofSeconds(10),
+            () -> "completed".equals(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?::uuid", job)));
+        assertThat(fx.count("SELECT attempt FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo(2);
+        assertThat(fx.queryString("SELECT errors->0->>'reason' FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo("timeout");
+        assertThat(fx.queryString("SELECT errors->0->>'message' FROM jobs.jobs WHERE id = ?::uuid", job)).contains("lease");
+      }
+      // every payment posted exactly once
+      for (UUID id : ids) {
+        assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", id)).as(id.toString()).isEqualTo(1);
+      }
+      assertThat(fx.balance(acc)).isEqualTo("980.00");
+      assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE state = 'completed' AND args->>'payment_id' IN "
+          + "(SELECT id::text FROM payments.user_payments WHERE user_bank_account_id = ?)", acc)).isEqualTo(20);
+    } finally {
+      if (cClosed == null) c.close();
+    }
+  }
+}
