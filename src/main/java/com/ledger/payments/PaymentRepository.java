@@ -41,7 +41,7 @@ final class PaymentRepository {
           WHERE user_bank_account_id = $1 AND direction = 'DEBIT' AND status = 'COMPLETED'
             AND posted_at >= (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')) AS spent_today,
         EXISTS (SELECT 1 FROM payments.user_payments
-          WHERE user_id = $2 AND id <> $3 AND amount = $4 AND description IS NOT DISTINCT FROM $5 AND direction = $6
+          WHERE user_id = $2 AND id <> $3 AND amount = $4 AND description = $5 AND direction = $6
             AND status = 'COMPLETED' AND posted_at >= now() - $7::int * interval '1 minute') AS duplicate""";
 
   /**
