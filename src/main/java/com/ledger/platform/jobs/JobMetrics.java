@@ -35,6 +35,10 @@ final class JobMetrics {
     depth.set(n);
   }
 
+  long depthValue() {
+    return depth.get();
+  }
+
   /** outcome: completed, retryable, dead, lease_lost. */
   void outcome(String worker, String outcome) {
     outcomeCounter(worker, outcome).increment();

@@ -53,7 +53,7 @@ public class JobRunnerVerticle extends VerticleBase {
   private final JobsConfig cfg;
   private final DbConfig db;
   private final String nodeName;
-  private final String registryName;
+  private final NodeState node;
   private final String queue;
   private final int concurrency;
   private final WorkerFactory factory;
@@ -64,6 +64,7 @@ public class JobRunnerVerticle extends VerticleBase {
   private String[] workerNames;
   private String runnerId;
   private final Map<UUID, Job> running = new LinkedHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger runningCount = new java.util.concurrent.atomic.AtomicInteger();
   private MessageConsumer<Object> wake;
   private long pollTimer = -1;
   private long heartbeatTimer = -1;
@@ -76,17 +77,18 @@ public class JobRunnerVerticle extends VerticleBase {
 
   /** A runner for {@code queue} with the node's configured concurrency for it ({@code jobs.queues}). */
   public JobRunnerVerticle(AppConfig app, NodeState node, String queue, WorkerFactory factory) {
-    this(JobsConfig.from(app.raw()), app.db(), app.nodeName(), node == null ? null : node.registryName, queue,
-        JobsConfig.from(app.raw()).concurrency(queue), factory);
+    this(JobsConfig.from(app.raw()), app.db(), app.nodeName(), node, queue, JobsConfig.from(app.raw()).concurrency(queue),
+        factory);
   }
 
-  public JobRunnerVerticle(JobsConfig cfg, DbConfig db, String nodeName, String registryName, String queue,
+  /** {@code node} (nullable) gives the metrics registry and a {@code jobs_<queue>} section of the detailed health. */
+  public JobRunnerVerticle(JobsConfig cfg, DbConfig db, String nodeName, NodeState node, String queue,
       int concurrency, WorkerFactory factory) {
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
     this.cfg = cfg;
     this.db = db;
     this.nodeName = nodeName;
-    this.registryName = registryName;
+    this.node = node;
     this.queue = queue;
     this.concurrency = concurrency;
     this.factory = factory;
@@ -101,7 +103,7 @@ public class JobRunnerVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.shared(vertx, db);
     runnerId = nodeName + ":" + queue + ":" + UUID.randomUUID().toString().substring(0, 8);
-    metrics = new JobMetrics(registryName, queue);
+    metrics = new JobMetrics(node == null ? null : node.registryName, queue);
     for (JobWorker w : factory.create(vertx, pool)) {
       workers.put(w.name(), w);
       metrics.register(w.name());
@@ -111,6 +113,11 @@ public class JobRunnerVerticle extends VerticleBase {
     wake = vertx.eventBus().consumer(Jobs.wakeAddress(queue), m -> claim());
     pollTimer = vertx.setPeriodic(cfg.pollIntervalMs(), id -> tick());
     heartbeatTimer = vertx.setPeriodic(cfg.heartbeatSeconds() * 1000L, id -> heartbeat());
+    if (node != null) {
+      String id = runnerId;
+      node.contribute("jobs_" + queue, () -> new JsonObject().put("runner", id).put("concurrency", concurrency)
+          .put("running", runningCount.get()).put("waiting", metrics.depthValue()));
+    }
     return wake.completion().onSuccess(v -> {
       LOG.atInfo().addKeyValue("runner", runnerId).addKeyValue("workers", workers.keySet())
           .addKeyValue("concurrency", concurrency).log("job runner started");
@@ -166,6 +173,7 @@ public class JobRunnerVerticle extends VerticleBase {
       return;
     }
     running.put(job.id(), job);
+    runningCount.set(running.size());
     JobWorker worker = workers.get(job.worker());
     Future<JsonObject> attempt = worker.transactional() ? runInTransaction(worker, job) : runPlain(worker, job);
     attempt.onComplete(ar -> {
@@ -324,6 +332,7 @@ public class JobRunnerVerticle extends VerticleBase {
 
   private void finished(Job job) {
     running.remove(job.id());
+    runningCount.set(running.size());
     if (stopping) {
       if (running.isEmpty() && drained != null) drained.tryComplete();
       return;

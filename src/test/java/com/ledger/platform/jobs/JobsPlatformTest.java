@@ -444,7 +444,7 @@ class JobsPlatformTest {
     UUID b = enqueue(JobSpec.of("MeteredDeadWorker", q, new JsonObject())).job().id();
     String registry = app.app.node().registryName;
     String id = vertx.deployVerticle(() -> new JobRunnerVerticle(cfg(5, 1, 1000), app.app.config().db(), "test",
-        registry, q, 2, (v, p) -> List.of(ok, bad)), new DeploymentOptions()).await();
+        app.app.node(), q, 2, (v, p) -> List.of(ok, bad)), new DeploymentOptions()).await();
     try {
       await("both done", Duration.ofSeconds(10), () -> job(a).state().equals(JobState.COMPLETED)
           && job(b).state().equals(JobState.DEAD));
@@ -458,6 +458,8 @@ class JobsPlatformTest {
       var scrape = app.api.get("/api/metrics", null);
       assertThat(scrape.body()).contains("ledger_jobs_total{").contains("ledger_jobs_dead_total{")
           .contains("ledger_jobs_claim_to_done_seconds").contains("ledger_jobs_queue_depth{");
+      JsonObject health = app.api.get("/api/health/detailed", null).json();
+      assertThat(health.getJsonObject("details").getJsonObject("jobs_" + q).getInteger("concurrency")).isEqualTo(2);
     } finally {
       vertx.undeploy(id).await();
     }

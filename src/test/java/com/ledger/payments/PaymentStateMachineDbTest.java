@@ -1,0 +1,66 @@
+package com.ledger.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ledger.payments.Fixtures.User;
+import com.ledger.support.TestApp;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The database itself refuses what SPEC.md §6.8 forbids (the last line of defence behind the code). */
+class PaymentStateMachineDbTest {
+  static TestApp app;
+  static Fixtures fx;
+  static User u;
+  static UUID acc;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(Map.of("roles", List.of("users")));
+    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
+    u = fx.user();
+    acc = fx.account(u, "CHECKING", "10.00");
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}: {2}")
+  @CsvSource({
+      "PENDING, PROCESSING, true", "PENDING, COMPLETED, true", "PENDING, CANCELLED, true", "PENDING, FAILED, false",
+      "PROCESSING, COMPLETED, true", "PROCESSING, FAILED, true", "PROCESSING, PENDING, false",
+      "PROCESSING, CANCELLED, false", "FAILED, PROCESSING, true", "FAILED, COMPLETED, false", "FAILED, PENDING, false",
+      "COMPLETED, PENDING, false", "COMPLETED, PROCESSING, false", "COMPLETED, FAILED, false",
+      "COMPLETED, CANCELLED, false", "CANCELLED, PENDING, false", "CANCELLED, PROCESSING, false"})
+  void transitions(String from, String to, boolean allowed) {
+    UUID p = fx.payment(u, acc, "1.00", "DEBIT", "sm " + UUID.randomUUID(), from);
+    if (from.equals("FAILED")) fx.exec("UPDATE payments.user_payments SET failure_reason = 'x' WHERE id = ?", p);
+    String sql = "UPDATE payments.user_payments SET status = ?, posted_at = COALESCE(posted_at, now()), "
+        + "failure_reason = CASE WHEN ? = 'FAILED' THEN 'timeout' END WHERE id = ?";
+    if (allowed) {
+      fx.exec(sql, to, to, p);
+      assertThat(fx.status(p)).isEqualTo(to);
+    } else {
+      assertThatThrownBy(() -> fx.exec(sql, to, to, p)).hasMessageContaining("cannot go from " + from + " to " + to);
+      assertThat(fx.status(p)).isEqualTo(from);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void completed_needs_posted_at_and_only_failed_has_a_failure_reason() {
+    assertThatThrownBy(() -> fx.exec("INSERT INTO payments.user_payments (amount, direction, description, payment_type, "
+        + "status, user_bank_account_id, user_id) VALUES (1, 'DEBIT', 'x', 'PAYMENT', 'COMPLETED', ?, ?)", acc, u.id()))
+        .hasMessageContaining("user_payments_completed_posted_check");
+    UUID p = fx.payment(u, acc, "1.00", "DEBIT", "fr " + UUID.randomUUID(), "PENDING");
+    assertThatThrownBy(() -> fx.exec("UPDATE payments.user_payments SET failure_reason = 'x' WHERE id = ?", p))
+        .hasMessageContaining("user_payments_failure_reason_check");
+  }
+}
