@@ -1,11 +1,14 @@
 package com.ledger;
 
 import com.ledger.auth.AuthVerticle;
+import com.ledger.banksync.BankRuntime;
 import com.ledger.banksync.BankSyncVerticle;
 import com.ledger.payments.PaymentsVerticle;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
+import com.ledger.sandbox.SandboxBankVerticle;
+import com.ledger.sandbox.SandboxConfig;
 import com.ledger.users.UserVerticle;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -23,7 +26,13 @@ final class Verticles {
     if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(cfg, hasher), 1));
     if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg, hasher), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
-    if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, node), 1));
+    // the sandbox bank: an explicit role, or part of "all" outside prod; deployed before its clients
+    if (cfg.roles().contains("sandbox-bank") || cfg.roles().contains("all") && !cfg.isProd()) {
+      SandboxConfig sandbox = SandboxConfig.from(cfg);
+      specs.add(new Spec("sandbox-bank", () -> new SandboxBankVerticle(sandbox), 1));
+    }
+    BankRuntime bank = cfg.hasRole("banksync") || cfg.hasRole("banksync-worker") ? new BankRuntime(cfg, node) : null;
+    if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
     return specs;
   }
 }

@@ -1,0 +1,6 @@
+-- Why a bank login is in status ERROR (a catalog reason such as bank_credentials_invalid) and since when.
+-- Cleared by the next successful sync.
+ALTER TABLE banksync.user_bank_logins ADD COLUMN status_reason varchar(255);
+ALTER TABLE banksync.user_bank_logins ADD COLUMN status_changed_at timestamptz(0);
+-- periodic sync: ACTIVE logins whose next sync is due
+CREATE INDEX user_bank_logins_status_last_sync_at_index ON banksync.user_bank_logins (status, last_sync_at);
