@@ -1,0 +1,63 @@
+package com.ledger.platform.jobs;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The jobs meters on the node's registry (Prometheus names): {@code ledger_jobs_total{worker,outcome}},
+ * {@code ledger_jobs_dead_total{worker,reason}}, {@code ledger_jobs_claim_to_done_seconds{queue,worker}} (with
+ * p50/p95/p99) and {@code ledger_jobs_queue_depth{queue}} (jobs waiting: available, scheduled, retryable).
+ */
+final class JobMetrics {
+  private final MeterRegistry registry;
+  private final String queue;
+  private final AtomicLong depth = new AtomicLong();
+
+  JobMetrics(String registryName, String queue) {
+    MeterRegistry r = registryName == null ? null : BackendRegistries.getNow(registryName);
+    this.registry = r == null ? new SimpleMeterRegistry() : r;
+    this.queue = queue;
+    Gauge.builder("ledger.jobs.queue.depth", depth, AtomicLong::get)
+        .description("Jobs waiting to run (available, scheduled, retryable)").tag("queue", queue).register(registry);
+  }
+
+  void register(String worker) {
+    outcomeCounter(worker, "completed");
+  }
+
+  void depth(long n) {
+    depth.set(n);
+  }
+
+  /** outcome: completed, retryable, dead, lease_lost. */
+  void outcome(String worker, String outcome) {
+    outcomeCounter(worker, outcome).increment();
+  }
+
+  void dead(String worker, String reason) {
+    Counter.builder("ledger.jobs.dead").description("Jobs moved to the dead-letter state")
+        .tag("worker", worker).tag("reason", reason).register(registry).increment();
+  }
+
+  void claimToDone(String worker, long nanos) {
+    Timer.builder("ledger.jobs.claim.to.done").description("From claim to completion or failure of an attempt")
+        .tag("queue", queue).tag("worker", worker).publishPercentiles(0.5, 0.95, 0.99)
+        .register(registry).record(Duration.ofNanos(nanos));
+  }
+
+  /** Snapshot of the claim-to-done timer: {count, mean_ms, max_ms} (for health/bench output). */
+  Timer timer(String worker) {
+    return registry.find("ledger.jobs.claim.to.done").tag("queue", queue).tag("worker", worker).timer();
+  }
+
+  private Counter outcomeCounter(String worker, String outcome) {
+    return Counter.builder("ledger.jobs").description("Job attempts by outcome")
+        .tag("worker", worker).tag("outcome", outcome).register(registry);
+  }
+}

@@ -1,0 +1,217 @@
+package com.ledger.platform.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The SQL of the job store ({@code jobs.jobs}). Stateless; every method takes the client to run on, so it works
+ * inside a caller's transaction or on the pool. Transitions out of {@code executing} are fenced by
+ * (id, attempt, state) and are only issued while the caller holds the row (see {@link #fence} / {@link #lockExpired}).
+ */
+final class JobStore {
+  private static final String WAITING = "('available','scheduled','retryable')";
+
+  private static final String ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+
+  private static final String FIND_UNIQUE = """
+      SELECT * FROM jobs.jobs
+      WHERE worker = $1 AND unique_key = $2
+        AND inserted_at >= date_trunc('second', now()) - $3::int * interval '1 second'
+        AND state IN ('available','scheduled','executing','retryable','completed')
+      ORDER BY inserted_at DESC, id DESC LIMIT 1""";
+
+  private static final String INSERT = """
+      INSERT INTO jobs.jobs (worker, queue, state, args, unique_key, priority, max_attempts, timeout_seconds, user_id,
+                             scheduled_at)
+      VALUES ($1, $2, CASE WHEN $9::timestamptz > now() THEN 'scheduled' ELSE 'available' END, $3, $4, $5::int, $6,
+              $7, $8, COALESCE($9::timestamptz, date_trunc('second', now())))
+      RETURNING *""";
+
+  private static final String CLAIM = """
+      WITH next AS (
+        SELECT id FROM jobs.jobs
+        WHERE queue = $1 AND worker = ANY($2) AND state IN ('available','scheduled','retryable')
+          AND scheduled_at <= now()
+        ORDER BY priority, scheduled_at, id
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED)
+      UPDATE jobs.jobs j
+         SET state = 'executing', attempt = j.attempt + 1, attempted_at = date_trunc('second', now()),
+             locked_by = $4, lease_until = now() + $5::int * interval '1 second'
+      FROM next WHERE j.id = next.id
+      RETURNING j.*""";
+
+  private static final String FENCE = """
+      SELECT id FROM jobs.jobs WHERE id = $1 AND locked_by = $2 AND attempt = $3 AND state = 'executing'
+      FOR UPDATE""";
+
+  private static final String LOCK_EXPIRED = """
+      SELECT * FROM jobs.jobs
+      WHERE queue = $1 AND worker = ANY($2) AND state = 'executing' AND lease_until < now()
+      ORDER BY lease_until LIMIT 1
+      FOR UPDATE SKIP LOCKED""";
+
+  private static final String COMPLETE = """
+      UPDATE jobs.jobs SET state = 'completed', completed_at = date_trunc('second', now()), result = $3,
+             locked_by = NULL, lease_until = NULL
+      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+
+  private static final String RETRY_LATER = """
+      UPDATE jobs.jobs SET state = 'retryable', scheduled_at = $3, errors = errors || jsonb_build_array($4::jsonb),
+             locked_by = NULL, lease_until = NULL
+      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+
+  private static final String DEAD = """
+      UPDATE jobs.jobs SET state = 'dead', dead_at = date_trunc('second', now()),
+             errors = errors || jsonb_build_array($3::jsonb), locked_by = NULL, lease_until = NULL
+      WHERE id = $1 AND attempt = $2 AND state = 'executing'
+      RETURNING *""";
+
+  private static final String HEARTBEAT = """
+      UPDATE jobs.jobs SET lease_until = now() + $3::int * interval '1 second'
+      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state = 'executing'
+                   FOR UPDATE SKIP LOCKED)""";
+
+  private static final String RELEASE = """
+      UPDATE jobs.jobs SET state = 'available', scheduled_at = date_trunc('second', now()), locked_by = NULL,
+             lease_until = NULL
+      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state = 'executing'
+                   FOR UPDATE SKIP LOCKED)""";
+
+  private static final String DEPTH = "SELECT count(*) AS n FROM jobs.jobs WHERE queue = $1 AND state IN " + WAITING;
+
+  private static final String PRUNE = """
+      DELETE FROM jobs.jobs
+      WHERE state IN ('completed','dead','cancelled')
+        AND COALESCE(completed_at, dead_at, cancelled_at, inserted_at) < now() - $1::int * interval '1 day'""";
+
+  private static final String GET = "SELECT * FROM jobs.jobs WHERE id = $1";
+  private static final String GET_FOR_UPDATE = "SELECT * FROM jobs.jobs WHERE id = $1 FOR UPDATE";
+
+  private static final String REQUEUE = """
+      UPDATE jobs.jobs SET state = 'available', attempt = 0, scheduled_at = date_trunc('second', now()),
+             dead_at = NULL, locked_by = NULL, lease_until = NULL
+      WHERE id = $1 RETURNING *""";
+
+  private static final String FILTER = """
+      WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR queue = $2) AND ($3::text IS NULL OR worker = $3)""";
+  private static final String LIST = "SELECT * FROM jobs.jobs " + FILTER
+      + " ORDER BY inserted_at DESC, id DESC LIMIT $4 OFFSET $5";
+  private static final String COUNT = "SELECT count(*) AS n FROM jobs.jobs " + FILTER;
+
+  private JobStore() {}
+
+  static Future<Enqueued> enqueue(SqlClient tx, JobSpec spec) {
+    if (!spec.unique()) return insert(tx, spec).map(j -> new Enqueued(j, false));
+    return tx.preparedQuery(ADVISORY_LOCK).execute(Tuple.of("jobs:" + spec.worker() + ":" + spec.uniqueKey()))
+        .compose(v -> tx.preparedQuery(FIND_UNIQUE).execute(Tuple.of(spec.worker(), spec.uniqueKey(), spec.uniqueSeconds())))
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(new Enqueued(Job.from(rows.iterator().next()), true))
+            : insert(tx, spec).map(j -> new Enqueued(j, false)));
+  }
+
+  private static Future<Job> insert(SqlClient tx, JobSpec s) {
+    Instant at = s.scheduledAt() == null ? null : ceilSecond(s.scheduledAt());
+    Tuple t = Tuple.tuple().addString(s.worker()).addString(s.queue()).addValue(s.args()).addString(s.uniqueKey())
+        .addInteger(s.priority()).addInteger(s.maxAttempts()).addInteger(s.timeoutSeconds()).addUUID(s.userId())
+        .addOffsetDateTime(at == null ? null : at.atOffset(ZoneOffset.UTC));
+    return tx.preparedQuery(INSERT).execute(t).map(rows -> Job.from(rows.iterator().next()));
+  }
+
+  static Future<List<Job>> claim(SqlClient db, String queue, String[] workers, int limit, String runnerId,
+      int leaseSeconds) {
+    return db.preparedQuery(CLAIM).execute(Tuple.of(queue, workers, limit, runnerId, leaseSeconds))
+        .map(JobStore::jobs);
+  }
+
+  /** Lock the job row if this runner still owns the attempt; false when the lease was lost. */
+  static Future<Boolean> fence(SqlClient tx, Job job, String runnerId) {
+    return tx.preparedQuery(FENCE).execute(Tuple.of(job.id(), runnerId, job.attempt())).map(rows -> rows.size() == 1);
+  }
+
+  /** Lock one job of the queue whose lease has expired (its runner is gone or hung), if any. */
+  static Future<Optional<Job>> lockExpired(SqlClient tx, String queue, String[] workers) {
+    return tx.preparedQuery(LOCK_EXPIRED).execute(Tuple.of(queue, (Object) workers))
+        .map(rows -> rows.size() == 0 ? Optional.<Job>empty() : Optional.of(Job.from(rows.iterator().next())));
+  }
+
+  static Future<Boolean> complete(SqlClient tx, Job job, JsonObject result) {
+    return tx.preparedQuery(COMPLETE).execute(Tuple.of(job.id(), job.attempt(), result))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  static Future<Void> retryLater(SqlClient tx, Job job, JobError error, Instant at) {
+    return tx.preparedQuery(RETRY_LATER)
+        .execute(Tuple.of(job.id(), job.attempt(), ceilSecond(at).atOffset(ZoneOffset.UTC), error.toJson()))
+        .mapEmpty();
+  }
+
+  static Future<Job> dead(SqlClient tx, Job job, JobError error) {
+    return tx.preparedQuery(DEAD).execute(Tuple.of(job.id(), job.attempt(), error.toJson()))
+        .map(rows -> rows.size() == 0 ? null : Job.from(rows.iterator().next()));
+  }
+
+  static Future<Integer> heartbeat(SqlClient db, List<UUID> ids, String runnerId, int leaseSeconds) {
+    return db.preparedQuery(HEARTBEAT).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId, leaseSeconds))
+        .map(RowSet::rowCount);
+  }
+
+  static Future<Integer> release(SqlClient db, List<UUID> ids, String runnerId) {
+    return db.preparedQuery(RELEASE).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId)).map(RowSet::rowCount);
+  }
+
+  static Future<Long> depth(SqlClient db, String queue) {
+    return db.preparedQuery(DEPTH).execute(Tuple.of(queue)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  static Future<Integer> prune(SqlClient db, int days) {
+    return db.preparedQuery(PRUNE).execute(Tuple.of(days)).map(RowSet::rowCount);
+  }
+
+  static Future<Optional<Job>> get(SqlClient db, UUID id) {
+    return db.preparedQuery(GET).execute(Tuple.of(id)).map(JobStore::first);
+  }
+
+  static Future<Optional<Job>> getForUpdate(SqlClient tx, UUID id) {
+    return tx.preparedQuery(GET_FOR_UPDATE).execute(Tuple.of(id)).map(JobStore::first);
+  }
+
+  static Future<Job> requeue(SqlClient tx, UUID id) {
+    return tx.preparedQuery(REQUEUE).execute(Tuple.of(id)).map(rows -> Job.from(rows.iterator().next()));
+  }
+
+  static Future<List<Job>> list(SqlClient db, String state, String queue, String worker, int limit, long offset) {
+    return db.preparedQuery(LIST).execute(Tuple.of(state, queue, worker, limit, offset)).map(JobStore::jobs);
+  }
+
+  static Future<Long> count(SqlClient db, String state, String queue, String worker) {
+    return db.preparedQuery(COUNT).execute(Tuple.of(state, queue, worker)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  private static Optional<Job> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(Job.from(rows.iterator().next()));
+  }
+
+  private static List<Job> jobs(RowSet<Row> rows) {
+    List<Job> out = new ArrayList<>(rows.size());
+    for (Row r : rows) out.add(Job.from(r));
+    return out;
+  }
+
+  /** Timestamps are whole seconds in the database: round a due time up so a delay is never shortened. */
+  static Instant ceilSecond(Instant t) {
+    Instant s = t.truncatedTo(ChronoUnit.SECONDS);
+    return s.equals(t) ? s : s.plusSeconds(1);
+  }
+}

@@ -1,0 +1,38 @@
+package com.ledger.platform.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlClient;
+
+/**
+ * Enqueueing from a context. Enqueue inside the transaction that writes the state the job belongs to, then wake the
+ * queue after that transaction committed:
+ * <pre>{@code
+ * pool.withTransaction(tx -> repo.markProcessing(tx, id)
+ *         .compose(p -> Jobs.enqueue(tx, JobSpec.of("PaymentWorker", "payments", args).withUnique(id, 60))))
+ *     .onSuccess(e -> Jobs.wake(vertx, "payments"));
+ * }</pre>
+ * The table is the truth; the wake-up is only a hint (workers also poll).
+ */
+public final class Jobs {
+  private Jobs() {}
+
+  /** The clustered address a queue's runners listen on: {@code jobs.<queue>.wake}. */
+  public static String wakeAddress(String queue) {
+    return "jobs." + queue + ".wake";
+  }
+
+  /**
+   * Insert the job with {@code tx} (a transaction's connection: the job commits or rolls back with the caller's
+   * writes). A unique spec returns the existing job of its window with {@code duplicate = true}; concurrent enqueues
+   * of one key are serialised by a transaction-scoped advisory lock, so call it inside a transaction.
+   */
+  public static Future<Enqueued> enqueue(SqlClient tx, JobSpec spec) {
+    return JobStore.enqueue(tx, spec);
+  }
+
+  /** Tell every node's runners of {@code queue} to claim now (cluster-wide publish). */
+  public static void wake(Vertx vertx, String queue) {
+    vertx.eventBus().publish(wakeAddress(queue), null);
+  }
+}

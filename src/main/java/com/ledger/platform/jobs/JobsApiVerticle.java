@@ -1,0 +1,113 @@
+package com.ledger.platform.jobs;
+
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Caller;
+import com.ledger.platform.bus.Replies;
+import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.db.Pools;
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Serves the job routes (SPEC.md §2.6): {@code jobs.get} (owner, admin or support), {@code jobs.admin-list} and
+ * {@code jobs.admin-retry} (admin; the HTTP edge already enforced the role). Worker-specific retry rules come in as
+ * {@link RetryGuard}s keyed by worker name.
+ */
+public final class JobsApiVerticle extends VerticleBase {
+  public static final String GET = "jobs.get";
+  public static final String ADMIN_LIST = "jobs.admin-list";
+  public static final String ADMIN_RETRY = "jobs.admin-retry";
+
+  private final AppConfig cfg;
+  private final Map<String, RetryGuard> guards;
+  private Pool pool;
+
+  public JobsApiVerticle(AppConfig cfg, Map<String, RetryGuard> guards) {
+    this.cfg = cfg;
+    this.guards = Map.copyOf(guards);
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.shared(vertx, cfg.db());
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>consumer(GET, m -> Replies.api(m, this::get)).completion(),
+        bus.<JsonObject>consumer(ADMIN_LIST, m -> Replies.api(m, this::list)).completion(),
+        bus.<JsonObject>consumer(ADMIN_RETRY, m -> Replies.api(m, this::retry)).completion());
+  }
+
+  private Future<ApiReply> get(ApiRequest req) {
+    Caller caller = req.caller().orElseThrow(() -> LedgerException.of(ErrorCode.INVALID_TOKEN));
+    UUID id = jobId(req);
+    return JobStore.get(pool, id).map(found -> {
+      Job job = found.orElseThrow(() -> new LedgerException(ErrorCode.JOB_NOT_FOUND, "Job not found"));
+      boolean owner = job.userId() != null && job.userId().toString().equals(caller.userId());
+      if (!(owner || caller.isAdmin() || caller.isSupport())) {
+        throw new LedgerException(ErrorCode.INSUFFICIENT_PERMISSIONS, "You may not view this job");
+      }
+      return ApiReply.ok(job.toJson(), new JsonObject().put("action", "retrieved"));
+    });
+  }
+
+  private Future<ApiReply> list(ApiRequest req) {
+    String rawState = req.queryParam("state");
+    String state = null;
+    if (rawState != null) {
+      state = JobState.parse(rawState).orElseThrow(() -> LedgerException.field(ErrorCode.INVALID_STATUS, "state",
+          "state must be one of " + String.join(", ", JobState.ALL)));
+    }
+    String queue = req.queryParam("queue");
+    String worker = req.queryParam("worker");
+    int page = Paging.page(req.queryParam("page"));
+    int size = Paging.pageSize(req.queryParam("page_size"));
+    String st = state;
+    return Future.all(JobStore.list(pool, st, queue, worker, size, (page - 1L) * size),
+            JobStore.count(pool, st, queue, worker))
+        .map(all -> {
+          JsonArray data = new JsonArray();
+          for (Job j : all.<java.util.List<Job>>resultAt(0)) data.add(j.toJson());
+          long total = all.<Long>resultAt(1);
+          return ApiReply.ok(data, new JsonObject().put("action", "listed")
+              .put("pagination", Paging.offsetMetadata(page, size, total)));
+        });
+  }
+
+  private Future<ApiReply> retry(ApiRequest req) {
+    UUID id = jobId(req);
+    return pool.withTransaction(tx -> JobStore.getForUpdate(tx, id).compose(found -> {
+      Job job = found.orElseThrow(() -> new LedgerException(ErrorCode.JOB_NOT_FOUND, "Job not found"));
+      if (!JobState.DEAD.equals(job.state())) {
+        return LedgerException.<Job>fail(ErrorCode.JOB_NOT_RETRYABLE,
+            "Only dead jobs can be retried; this job is " + job.state());
+      }
+      RetryGuard guard = guards.get(job.worker());
+      Future<Void> allowed = guard == null ? Future.succeededFuture() : guard.beforeRetry(job, tx);
+      return allowed.compose(v -> JobStore.requeue(tx, id));
+    })).map(job -> {
+      Jobs.wake(vertx, job.queue());
+      return ApiReply.of(202, job.toJson(), new JsonObject().put("action", "retried"));
+    });
+  }
+
+  private static UUID jobId(ApiRequest req) {
+    try {
+      return UUID.fromString(req.pathParam("id"));
+    } catch (RuntimeException e) {
+      throw LedgerException.field(ErrorCode.INVALID_UUID_FORMAT, "id", "id must be a UUID");
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool.close();
+  }
+}

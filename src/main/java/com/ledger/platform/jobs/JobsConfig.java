@@ -1,0 +1,60 @@
+package com.ledger.platform.jobs;
+
+import com.ledger.platform.config.ConfigException;
+import com.ledger.platform.config.ConfigReader;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code jobs} section of the configuration.
+ *
+ * @param queues           per-node concurrency by queue ({@code jobs.queues: "banking:3,payments:2,..."})
+ * @param pollIntervalMs   fallback poll when no wake-up arrives; also the cadence of lease rescue
+ * @param leaseSeconds     how long a claim is valid without a heartbeat
+ * @param heartbeatSeconds how often a runner extends the leases of its running jobs (must be below the lease)
+ * @param pruneDays        completed/dead/cancelled jobs older than this are deleted
+ * @param shutdownGraceMs  on stop, how long running jobs may finish before their leases are released
+ */
+public record JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int leaseSeconds, int heartbeatSeconds,
+    int pruneDays, int shutdownGraceMs) {
+
+  public static final String DEFAULT_QUEUES = "banking:3,payments:2,notifications:3,default:1";
+
+  public static JobsConfig from(JsonObject raw) {
+    ConfigReader j = ConfigReader.root(raw).child("jobs");
+    Map<String, Integer> queues = parseQueues(j.key("queues"), j.string("queues", DEFAULT_QUEUES));
+    int lease = j.integer("lease_seconds", 30, 1, 3600);
+    int heartbeat = j.integer("heartbeat_seconds", 10, 1, 3600);
+    if (heartbeat >= lease) {
+      throw new ConfigException(j.key("heartbeat_seconds"), "must be below jobs.lease_seconds (" + lease + ")");
+    }
+    return new JobsConfig(queues, j.integer("poll_interval_ms", 1000, 10, 600_000), lease, heartbeat,
+        j.integer("prune_days", 7, 1, 3650), j.integer("shutdown_grace_ms", 10_000, 0, 600_000));
+  }
+
+  /** {@code "banking:3,payments:2"} → ordered map; every entry needs a name and a concurrency of 1..100. */
+  static Map<String, Integer> parseQueues(String key, String spec) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) continue;
+      String[] nv = p.split(":");
+      try {
+        if (nv.length != 2 || !nv[0].trim().matches("[a-z0-9_-]{1,64}")) throw new NumberFormatException();
+        int n = Integer.parseInt(nv[1].trim());
+        if (n < 1 || n > 100) throw new NumberFormatException();
+        out.put(nv[0].trim(), n);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, "entries must look like name:concurrency (1..100), got '" + p + "'");
+      }
+    }
+    if (out.isEmpty()) throw new ConfigException(key, "must name at least one queue");
+    return Map.copyOf(out);
+  }
+
+  /** The per-node concurrency of a queue (1 for a queue the config does not name). */
+  public int concurrency(String queue) {
+    return queues.getOrDefault(queue, 1);
+  }
+}

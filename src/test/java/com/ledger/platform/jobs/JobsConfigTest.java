@@ -1,0 +1,37 @@
+package com.ledger.platform.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ledger.platform.config.ConfigException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JobsConfigTest {
+
+  @Test
+  void parses_the_default_queues() {
+    JobsConfig c = JobsConfig.from(new JsonObject());
+    assertThat(c.queues()).isEqualTo(Map.of("banking", 3, "payments", 2, "notifications", 3, "default", 1));
+    assertThat(c.concurrency("payments")).isEqualTo(2);
+    assertThat(c.concurrency("unknown")).isEqualTo(1);
+    assertThat(c.leaseSeconds()).isEqualTo(30);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"payments", "payments:0", "payments:x", ":2", "a:1:2", ",", "Pay ments:2", "p:101"})
+  void rejects_bad_queue_specs(String spec) {
+    assertThatThrownBy(() -> JobsConfig.from(new JsonObject().put("jobs", new JsonObject().put("queues", spec))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.queues");
+  }
+
+  @Test
+  void heartbeat_must_be_below_the_lease() {
+    JsonObject j = new JsonObject().put("jobs", new JsonObject().put("lease_seconds", 5).put("heartbeat_seconds", 5));
+    assertThatThrownBy(() -> JobsConfig.from(j)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jobs.heartbeat_seconds");
+  }
+}

@@ -1,0 +1,480 @@
+package com.ledger.platform.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ledger.platform.db.Pools;
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
+import com.ledger.support.TestApp;
+import com.ledger.support.TestDatabase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The jobs platform on its own: test workers on private queues, against the real database. */
+class JobsPlatformTest {
+  static TestApp app;
+  static Vertx vertx;
+  static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(Map.of("roles", List.of("http", "users")));
+    vertx = app.app.vertx();
+    pool = Pools.shared(vertx, app.app.config().db());
+    exec("CREATE TABLE IF NOT EXISTS public.job_effects (job_id uuid NOT NULL, note text)");
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static String queue() {
+    return "q" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  }
+
+  static JobsConfig cfg(int lease, int heartbeat, int graceMs) {
+    return new JobsConfig(Map.of(), 100, lease, heartbeat, 7, graceMs);
+  }
+
+  static String deploy(String queue, int concurrency, JobsConfig c, JobWorker... workers) {
+    return vertx.deployVerticle(() -> new JobRunnerVerticle(c, app.app.config().db(), "test", null, queue, concurrency,
+        (v, p) -> List.of(workers)), new DeploymentOptions()).await();
+  }
+
+  static Enqueued enqueue(JobSpec spec) {
+    return pool.withTransaction(tx -> Jobs.enqueue(tx, spec)).await();
+  }
+
+  static Job job(UUID id) {
+    return JobStore.get(pool, id).await().orElseThrow();
+  }
+
+  static void await(String what, Duration max, BooleanSupplier ok) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  static void exec(String sql) {
+    try (Connection c = TestDatabase.jdbc(app.dbUrl); var st = c.createStatement()) {
+      st.execute(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long count(String sql) {
+    try (Connection c = TestDatabase.jdbc(app.dbUrl); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A worker whose behaviour is a function of the job. */
+  record TestWorker(String name, boolean transactional, java.util.function.BiFunction<Job, SqlConnection, Future<JsonObject>> body,
+      List<UUID> dead) implements JobWorker {
+    TestWorker(String name, boolean tx, java.util.function.BiFunction<Job, SqlConnection, Future<JsonObject>> body) {
+      this(name, tx, body, new CopyOnWriteArrayList<>());
+    }
+
+    @Override
+    public Future<JsonObject> perform(Job job, SqlConnection tx) {
+      return body.apply(job, tx);
+    }
+
+    @Override
+    public Future<Void> onDead(Job job, JobError last, SqlConnection tx) {
+      dead.add(job.id());
+      return tx.preparedQuery("INSERT INTO public.job_effects (job_id, note) VALUES ($1, $2)")
+          .execute(Tuple.of(job.id(), "dead:" + last.reason())).mapEmpty();
+    }
+  }
+
+  // ------------------------------------------------------------------ enqueue
+
+  @Test
+  void enqueue_commits_and_rolls_back_with_the_callers_transaction() {
+    String q = queue();
+    UUID kept = pool.withTransaction(tx -> Jobs.enqueue(tx, JobSpec.of("W", q, new JsonObject().put("n", 1))))
+        .await().job().id();
+    Future<Object> failed = pool.withTransaction(tx -> Jobs.enqueue(tx, JobSpec.of("W", q, new JsonObject()))
+        .compose(e -> Future.failedFuture(new IllegalStateException("caller failed"))));
+    try {
+      failed.await();
+    } catch (RuntimeException expected) {
+      // rolled back
+    }
+    assertThat(count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q + "'")).isEqualTo(1);
+    Job j = job(kept);
+    assertThat(j.state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(j.args()).isEqualTo(new JsonObject().put("n", 1));
+    assertThat(j.attempt()).isZero();
+    assertThat(j.maxAttempts()).isEqualTo(5);
+  }
+
+  @Test
+  void uniqueness_window_returns_the_existing_job_even_under_concurrency() {
+    String q = queue();
+    String key = UUID.randomUUID().toString();
+    JobSpec spec = JobSpec.of("UniqueWorker", q, new JsonObject().put("k", key)).withUnique(key, 60);
+    List<Future<Enqueued>> all = new ArrayList<>();
+    for (int i = 0; i < 20; i++) all.add(pool.withTransaction(tx -> Jobs.enqueue(tx, spec)));
+    Future.all(all).await();
+    Set<UUID> ids = ConcurrentHashMap.newKeySet();
+    int duplicates = 0;
+    for (Future<Enqueued> f : all) {
+      ids.add(f.result().job().id());
+      if (f.result().duplicate()) duplicates++;
+    }
+    assertThat(ids).hasSize(1);
+    assertThat(duplicates).isEqualTo(19);
+    // another key, or another worker with the same key, is a new job
+    assertThat(enqueue(JobSpec.of("UniqueWorker", q, new JsonObject()).withUnique(key + "x", 60)).duplicate()).isFalse();
+    assertThat(enqueue(JobSpec.of("OtherWorker", q, new JsonObject()).withUnique(key, 60)).duplicate()).isFalse();
+    // completed jobs still count; dead and cancelled ones do not
+    UUID first = ids.iterator().next();
+    exec("UPDATE jobs.jobs SET state = 'completed' WHERE id = '" + first + "'");
+    assertThat(enqueue(spec).job().id()).isEqualTo(first);
+    exec("UPDATE jobs.jobs SET state = 'dead' WHERE id = '" + first + "'");
+    Enqueued fresh = enqueue(spec);
+    assertThat(fresh.duplicate()).isFalse();
+    assertThat(fresh.job().id()).isNotEqualTo(first);
+    // outside the window: a new job
+    exec("UPDATE jobs.jobs SET inserted_at = now() - interval '62 seconds' WHERE id = '" + fresh.job().id() + "'");
+    assertThat(enqueue(spec).duplicate()).isFalse();
+  }
+
+  @Test
+  void scheduled_jobs_wait_for_their_time_and_priority_orders_the_claims() {
+    String q = queue();
+    List<String> order = new CopyOnWriteArrayList<>();
+    TestWorker w = new TestWorker("OrderWorker", false, (job, tx) -> {
+      order.add(job.arg("name"));
+      return Future.succeededFuture(new JsonObject().put("ok", true));
+    });
+    Instant later = Instant.now().plusSeconds(2);
+    UUID delayed = enqueue(JobSpec.of("OrderWorker", q, new JsonObject().put("name", "delayed")).withScheduledAt(later))
+        .job().id();
+    assertThat(job(delayed).state()).isEqualTo(JobState.SCHEDULED);
+    enqueue(JobSpec.of("OrderWorker", q, new JsonObject().put("name", "p5")).withPriority(5));
+    enqueue(JobSpec.of("OrderWorker", q, new JsonObject().put("name", "p9")).withPriority(9));
+    enqueue(JobSpec.of("OrderWorker", q, new JsonObject().put("name", "p0")).withPriority(0));
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("3 immediate jobs", Duration.ofSeconds(10), () -> order.size() >= 3);
+      assertThat(order.subList(0, 3)).containsExactly("p0", "p5", "p9");
+      assertThat(order).doesNotContain("delayed");
+      await("the delayed job", Duration.ofSeconds(10), () -> order.size() == 4);
+      assertThat(Instant.now()).isAfterOrEqualTo(later);
+      await("the delayed job's completion", Duration.ofSeconds(5),
+          () -> job(delayed).state().equals(JobState.COMPLETED));
+      Job d = job(delayed);
+      assertThat(d.result()).isEqualTo(new JsonObject().put("ok", true));
+      assertThat(d.completedAt()).isNotNull();
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void wake_up_publish_starts_a_job_before_the_next_poll() {
+    String q = queue();
+    AtomicInteger runs = new AtomicInteger();
+    TestWorker w = new TestWorker("WakeWorker", false, (job, tx) -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(new JsonObject());
+    });
+    JobsConfig slowPoll = new JobsConfig(Map.of(), 600_000, 5, 1, 7, 1000);
+    String id = vertx.deployVerticle(() -> new JobRunnerVerticle(slowPoll, app.app.config().db(), "test", null, q, 1,
+        (v, p) -> List.of(w)), new DeploymentOptions()).await();
+    try {
+      UUID j = enqueue(JobSpec.of("WakeWorker", q, new JsonObject())).job().id();
+      Jobs.wake(vertx, q);
+      await("woken job", Duration.ofSeconds(5), () -> runs.get() == 1);
+      await("completed", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.COMPLETED));
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  @Test
+  void business_rule_failure_is_dead_at_once_with_its_reason_and_not_retried() {
+    String q = queue();
+    AtomicInteger runs = new AtomicInteger();
+    TestWorker w = new TestWorker("RuleWorker", true, (job, tx) -> {
+      runs.incrementAndGet();
+      return tx.preparedQuery("INSERT INTO public.job_effects (job_id, note) VALUES ($1, 'effect')")
+          .execute(Tuple.of(job.id()))
+          .compose(r -> LedgerException.fail(ErrorCode.INSUFFICIENT_FUNDS, "Balance 1.00 is below 5.00"));
+    });
+    UUID j = enqueue(JobSpec.of("RuleWorker", q, new JsonObject())).job().id();
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("dead", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.DEAD));
+      Job d = job(j);
+      assertThat(d.attempt()).isEqualTo(1);
+      assertThat(d.deadAt()).isNotNull();
+      assertThat(d.errors()).hasSize(1);
+      JsonObject e = d.errors().getJsonObject(0);
+      assertThat(e.getInteger("attempt")).isEqualTo(1);
+      assertThat(e.getString("reason")).isEqualTo("insufficient_funds");
+      assertThat(e.getString("category")).isEqualTo("business_rule");
+      assertThat(e.getString("message")).isEqualTo("Balance 1.00 is below 5.00");
+      assertThat(e.getString("at")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+      // the failed attempt's effect rolled back; onDead's write committed with the dead-lettering
+      assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + j + "' AND note = 'effect'")).isZero();
+      assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + j + "' AND note = 'dead:insufficient_funds'"))
+          .isEqualTo(1);
+      Thread.sleep(600);
+      assertThat(runs.get()).isEqualTo(1);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void system_failure_is_retried_with_backoff_then_dead_lettered() {
+    String q = queue();
+    List<Instant> runs = new CopyOnWriteArrayList<>();
+    TestWorker w = new TestWorker("FlakyWorker", false, (job, tx) -> {
+      runs.add(Instant.now());
+      return LedgerException.fail(ErrorCode.DATABASE_ERROR, "Database error");
+    });
+    UUID j = enqueue(JobSpec.of("FlakyWorker", q, new JsonObject())).job().id();
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("dead", Duration.ofSeconds(15), () -> job(j).state().equals(JobState.DEAD));
+      Job d = job(j);
+      // system: 1 + 2 retries
+      assertThat(runs).hasSize(3);
+      assertThat(d.attempt()).isEqualTo(3);
+      assertThat(d.errors()).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(d.errors().getJsonObject(i).getInteger("attempt")).isEqualTo(i + 1);
+        assertThat(d.errors().getJsonObject(i).getString("category")).isEqualTo("system");
+      }
+      // backoff: 500 ms then 1000 ms (+ jitter, rounded up to whole seconds in the table)
+      assertThat(Duration.between(runs.get(0), runs.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      assertThat(Duration.between(runs.get(1), runs.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+      assertThat(w.dead()).containsExactly(j);
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void an_unexpected_exception_counts_as_internal_server_error() {
+    String q = queue();
+    TestWorker w = new TestWorker("BuggyWorker", false, (job, tx) -> {
+      throw new IllegalStateException("secret internal detail");
+    });
+    UUID j = enqueue(JobSpec.of("BuggyWorker", q, new JsonObject()).withMaxAttempts(1)).job().id();
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("dead", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.DEAD));
+      JsonObject e = job(j).errors().getJsonObject(0);
+      assertThat(e.getString("reason")).isEqualTo("internal_server_error");
+      assertThat(e.getString("message")).doesNotContain("secret");
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void a_job_outliving_its_timeout_fails_as_timeout_and_is_retried() {
+    String q = queue();
+    AtomicInteger runs = new AtomicInteger();
+    TestWorker w = new TestWorker("SlowWorker", false, (job, tx) -> {
+      if (runs.incrementAndGet() == 1) return Promise.<JsonObject>promise().future(); // never completes
+      return Future.succeededFuture(new JsonObject().put("second", true));
+    });
+    UUID j = enqueue(JobSpec.of("SlowWorker", q, new JsonObject()).withTimeoutSeconds(1)).job().id();
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("completed on the retry", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.COMPLETED));
+      Job d = job(j);
+      assertThat(d.attempt()).isEqualTo(2);
+      assertThat(d.errors().getJsonObject(0).getString("reason")).isEqualTo("timeout");
+      assertThat(d.errors().getJsonObject(0).getString("category")).isEqualTo("external_dependency");
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  @Test
+  void an_expired_lease_is_rescued_and_the_job_runs_again() {
+    String q = queue();
+    AtomicInteger runs = new AtomicInteger();
+    TestWorker w = new TestWorker("RescueWorker", true, (job, tx) -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(new JsonObject().put("attempt", job.attempt()));
+    });
+    UUID j = enqueue(JobSpec.of("RescueWorker", q, new JsonObject())).job().id();
+    // a runner on a dead node claimed it and vanished
+    List<Job> claimed = JobStore.claim(pool, q, new String[] {"RescueWorker"}, 5, "ghost:" + q, 1).await();
+    assertThat(claimed).extracting(Job::id).containsExactly(j);
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("completed after rescue", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.COMPLETED));
+      Job d = job(j);
+      assertThat(runs.get()).isEqualTo(1);
+      assertThat(d.attempt()).isEqualTo(2);
+      assertThat(d.errors()).hasSize(1);
+      assertThat(d.errors().getJsonObject(0).getString("reason")).isEqualTo("timeout");
+      assertThat(d.result()).isEqualTo(new JsonObject().put("attempt", 2));
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void a_runner_that_lost_its_lease_can_no_longer_complete_the_job() {
+    String q = queue();
+    UUID j = enqueue(JobSpec.of("FenceWorker", q, new JsonObject())).job().id();
+    Job a = JobStore.claim(pool, q, new String[] {"FenceWorker"}, 1, "runner-a", 30).await().get(0);
+    // A's lease runs out; the job is retried and B claims it
+    exec("UPDATE jobs.jobs SET state = 'retryable', locked_by = NULL, lease_until = NULL WHERE id = '" + j + "'");
+    Job b = JobStore.claim(pool, q, new String[] {"FenceWorker"}, 1, "runner-b", 30).await().get(0);
+    assertThat(b.attempt()).isEqualTo(2);
+    boolean aOwns = pool.withTransaction(tx -> JobStore.fence(tx, a, "runner-a")).await();
+    boolean bOwns = pool.withTransaction(tx -> JobStore.fence(tx, b, "runner-b")).await();
+    assertThat(aOwns).isFalse();
+    assertThat(bOwns).isTrue();
+    // even A's attempt number with B's runner id does not pass the fence
+    assertThat(pool.withTransaction(tx -> JobStore.fence(tx, a, "runner-b")).await()).isFalse();
+  }
+
+  @Test
+  void heartbeats_keep_a_long_job_leased_so_it_runs_once() {
+    String q = queue();
+    AtomicInteger runs = new AtomicInteger();
+    TestWorker w = new TestWorker("LongWorker", false, (job, tx) -> {
+      runs.incrementAndGet();
+      Promise<JsonObject> p = Promise.promise();
+      vertx.setTimer(3500, t -> p.complete(new JsonObject()));
+      return p.future();
+    });
+    UUID j = enqueue(JobSpec.of("LongWorker", q, new JsonObject())).job().id();
+    String id = deploy(q, 2, cfg(2, 1, 1000), w);
+    try {
+      await("completed", Duration.ofSeconds(15), () -> job(j).state().equals(JobState.COMPLETED));
+      assertThat(runs.get()).isEqualTo(1);
+      assertThat(job(j).attempt()).isEqualTo(1);
+      assertThat(job(j).errors()).isEmpty();
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void graceful_stop_lets_running_jobs_finish() {
+    String q = queue();
+    TestWorker w = new TestWorker("DrainWorker", false, (job, tx) -> {
+      Promise<JsonObject> p = Promise.promise();
+      vertx.setTimer(800, t -> p.complete(new JsonObject().put("drained", true)));
+      return p.future();
+    });
+    UUID j = enqueue(JobSpec.of("DrainWorker", q, new JsonObject())).job().id();
+    String id = deploy(q, 1, cfg(5, 1, 5000), w);
+    await("running", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.EXECUTING));
+    vertx.undeploy(id).await();
+    assertThat(job(j).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void stop_after_the_grace_period_releases_the_lease_of_an_unfinished_job() {
+    String q = queue();
+    TestWorker w = new TestWorker("StuckWorker", false, (job, tx) -> Promise.<JsonObject>promise().future());
+    UUID j = enqueue(JobSpec.of("StuckWorker", q, new JsonObject())).job().id();
+    String id = deploy(q, 1, cfg(30, 10, 200), w);
+    await("running", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.EXECUTING));
+    vertx.undeploy(id).await();
+    Job released = job(j);
+    assertThat(released.state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(released.lockedBy()).isNull();
+  }
+
+  @Test
+  void metrics_count_outcomes_on_the_nodes_registry() {
+    String q = queue();
+    TestWorker ok = new TestWorker("MeteredWorker", false, (job, tx) -> Future.succeededFuture(new JsonObject()));
+    TestWorker bad = new TestWorker("MeteredDeadWorker", false,
+        (job, tx) -> LedgerException.fail(ErrorCode.ACCOUNT_INACTIVE, "inactive"));
+    UUID a = enqueue(JobSpec.of("MeteredWorker", q, new JsonObject())).job().id();
+    UUID b = enqueue(JobSpec.of("MeteredDeadWorker", q, new JsonObject())).job().id();
+    String registry = app.app.node().registryName;
+    String id = vertx.deployVerticle(() -> new JobRunnerVerticle(cfg(5, 1, 1000), app.app.config().db(), "test",
+        registry, q, 2, (v, p) -> List.of(ok, bad)), new DeploymentOptions()).await();
+    try {
+      await("both done", Duration.ofSeconds(10), () -> job(a).state().equals(JobState.COMPLETED)
+          && job(b).state().equals(JobState.DEAD));
+      var reg = io.vertx.micrometer.backends.BackendRegistries.getNow(registry);
+      await("metrics", Duration.ofSeconds(5), () -> reg.find("ledger.jobs.claim.to.done").tag("queue", q).timers().size() == 2);
+      assertThat(reg.get("ledger.jobs").tag("worker", "MeteredWorker").tag("outcome", "completed").counter().count())
+          .isEqualTo(1.0);
+      assertThat(reg.get("ledger.jobs.dead").tag("worker", "MeteredDeadWorker").tag("reason", "account_inactive")
+          .counter().count()).isEqualTo(1.0);
+      assertThat(reg.get("ledger.jobs.queue.depth").tag("queue", q).gauge()).isNotNull();
+      var scrape = app.api.get("/api/metrics", null);
+      assertThat(scrape.body()).contains("ledger_jobs_total{").contains("ledger_jobs_dead_total{")
+          .contains("ledger_jobs_claim_to_done_seconds").contains("ledger_jobs_queue_depth{");
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void a_runner_claims_only_the_workers_it_knows() {
+    String q = queue();
+    TestWorker w = new TestWorker("KnownWorker", false, (job, tx) -> Future.succeededFuture(new JsonObject()));
+    UUID known = enqueue(JobSpec.of("KnownWorker", q, new JsonObject())).job().id();
+    UUID other = enqueue(JobSpec.of("SomeoneElsesWorker", q, new JsonObject())).job().id();
+    String id = deploy(q, 1, cfg(5, 1, 1000), w);
+    try {
+      await("known done", Duration.ofSeconds(5), () -> job(known).state().equals(JobState.COMPLETED));
+      assertThat(job(other).state()).isEqualTo(JobState.AVAILABLE);
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+}
