@@ -3,8 +3,12 @@ package com.ledger;
 import com.ledger.auth.AuthVerticle;
 import com.ledger.banksync.BankRuntime;
 import com.ledger.banksync.BankSyncVerticle;
+import com.ledger.banksync.SyncSchedulerVerticle;
+import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.payments.PaymentsVerticle;
+import com.ledger.payments.SyncImportConsumer;
 import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.jobs.JobRunnerVerticle;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.sandbox.SandboxBankVerticle;
@@ -26,6 +30,7 @@ final class Verticles {
     if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(cfg, hasher), 1));
     if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg, hasher), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
     // the sandbox bank: an explicit role, or part of "all" outside prod; deployed before its clients
     if (cfg.roles().contains("sandbox-bank") || cfg.roles().contains("all") && !cfg.isProd()) {
       SandboxConfig sandbox = SandboxConfig.from(cfg);
@@ -33,6 +38,11 @@ final class Verticles {
     }
     BankRuntime bank = cfg.hasRole("banksync") || cfg.hasRole("banksync-worker") ? new BankRuntime(cfg, node) : null;
     if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
+    if (cfg.hasRole("banksync-worker")) {
+      specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
+          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
+      specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
+    }
     return specs;
   }
 }

@@ -6,10 +6,12 @@ import com.ledger.banksync.bank.BankConfig;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.Secrets;
+import com.ledger.platform.jobs.JobWorker;
 import com.ledger.platform.security.TokenCipher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
@@ -40,6 +42,13 @@ public final class BankRuntime {
       if (node != null) node.contribute("bank_circuit_breaker", breakers::describe);
     }
     return client;
+  }
+
+  /** The BankSyncWorker for a job runner of the {@code banking} queue. */
+  public JobWorker syncWorker(Vertx vertx, Pool pool) {
+    MeterRegistry registry = node == null ? null : BackendRegistries.getNow(node.registryName);
+    return new BankSyncWorker(new SyncService(vertx, pool, new LoginRepository(), client(vertx), cipher,
+        SyncSettings.from(cfg), registry, Clock.systemUTC()));
   }
 
   public TokenCipher cipher() {

@@ -32,7 +32,7 @@ public final class BankSyncVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
     LoginRepository loginRepo = new LoginRepository();
-    SyncJobs jobs = new SyncJobs();
+    SyncJobs jobs = new SyncJobs(vertx, SyncSettings.from(cfg));
     long budget = Math.max(500, cfg.http().requestTimeoutMs() - 1000);
     LoginsHandler logins = new LoginsHandler(pool, loginRepo, runtime.client(vertx), runtime.cipher(), jobs, budget);
     WebhooksHandler webhooks = new WebhooksHandler(cfg, pool, loginRepo, jobs);

@@ -67,13 +67,22 @@ final class LoginRepository {
         .execute(Tuple.of(userId, bankId)).map(LoginRepository::all);
   }
 
-  /** ACTIVE logins whose next periodic sync is due: (last sync, or creation) + sync_frequency ≤ now. */
+  /**
+   * ACTIVE logins whose next periodic sync is due: (last sync, or creation) + sync_frequency ≤ now, and not scheduled
+   * by the periodic scheduler within the last sync_frequency (so a failing login is retried once per period).
+   */
   Future<List<BankLogin>> dueForSync(SqlClient db, int limit) {
-    return db.preparedQuery("SELECT " + BankLogin.COLUMNS + " FROM " + BankLogin.FROM + """
+    return db.preparedQuery("SELECT " + BankLogin.COLUMNS + " FROM " + BankLogin.FROM + "\n" + """
          WHERE l.status = 'ACTIVE'
            AND coalesce(l.last_sync_at, l.inserted_at) + make_interval(secs => l.sync_frequency) <= now()
+           AND (l.last_scheduled_at IS NULL OR l.last_scheduled_at + make_interval(secs => l.sync_frequency) <= now())
          ORDER BY coalesce(l.last_sync_at, l.inserted_at) ASC, l.id ASC LIMIT $1""")
         .execute(Tuple.of(limit)).map(LoginRepository::all);
+  }
+
+  Future<Void> markScheduled(SqlClient db, UUID id) {
+    return db.preparedQuery("UPDATE banksync.user_bank_logins SET last_scheduled_at = date_trunc('second', now()) WHERE id = $1")
+        .execute(Tuple.of(id)).mapEmpty();
   }
 
   Future<Boolean> delete(SqlClient db, UUID id) {

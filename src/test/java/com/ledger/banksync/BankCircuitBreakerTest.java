@@ -25,7 +25,7 @@ class BankCircuitBreakerTest {
   @BeforeAll
   static void start() {
     app = TestApp.start(Map.of("bank.retries", 0, "bank.breaker_max_failures", 3, "bank.breaker_reset_ms", 1500,
-        "bank.timeout_ms", 1000));
+        "bank.timeout_ms", 2000));
     fx = new BankFixtures(app);
   }
 

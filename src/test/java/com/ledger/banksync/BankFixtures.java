@@ -157,6 +157,45 @@ final class BankFixtures {
     }
   }
 
+  /** A job row as JSON: {id, state, attempt, errors, result, args, unique_key, user_id}. */
+  JsonObject job(UUID id) {
+    try (Connection c = jdbc(); var ps = c.prepareStatement(
+        "SELECT id, state, attempt, errors::text, result::text, args::text, unique_key, user_id FROM jobs.jobs WHERE id = ?")) {
+      ps.setObject(1, id);
+      try (var rs = ps.executeQuery()) {
+        if (!rs.next()) return null;
+        return new JsonObject().put("id", rs.getString(1)).put("state", rs.getString(2)).put("attempt", rs.getInt(3))
+            .put("errors", new io.vertx.core.json.JsonArray(rs.getString(4)))
+            .put("result", rs.getString(5) == null ? null : new JsonObject(rs.getString(5)))
+            .put("args", new JsonObject(rs.getString(6))).put("unique_key", rs.getString(7)).put("user_id", rs.getString(8));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  JsonObject awaitJob(UUID id, long timeoutMs, String... states) {
+    java.util.List<String> want = java.util.List.of(states);
+    await("job " + id + " in " + want, timeoutMs, () -> {
+      JsonObject j = job(id);
+      return j != null && want.contains(j.getString("state"));
+    });
+    return job(id);
+  }
+
+  /** POST /api/bank-logins/{id}/sync → 202; returns the job id. */
+  UUID sync(User u, UUID loginId) {
+    Api.Resp r = app.api.post("/api/bank-logins/" + loginId + "/sync", null, u.token());
+    if (r.status() != 202) throw new AssertionError("sync failed: " + r);
+    return UUID.fromString(r.data().getString("job_id"));
+  }
+
+  /** Let a new sync of this login be enqueued: move its jobs out of the 300 s uniqueness window. */
+  void leaveUniquenessWindow(UUID loginId) {
+    exec("UPDATE jobs.jobs SET inserted_at = inserted_at - interval '301 seconds' WHERE args->>'login_id' = ?",
+        loginId.toString());
+  }
+
   static void await(String what, long timeoutMs, BooleanSupplier condition) {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
