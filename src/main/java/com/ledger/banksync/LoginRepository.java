@@ -14,26 +14,24 @@ import java.util.UUID;
 /** SQL of {@code banksync.user_bank_logins}. Stateless; takes the client so it works inside a transaction too. */
 final class LoginRepository {
 
-  /** A branch with its bank, for creating a login. */
-  record Branch(UUID id, UUID bankId, String bankName, String bankCountry, String bankStatus, String apiEndpoint) {}
+  /** A branch with its bank, and whether the user already has a login with this username there. */
+  record Branch(UUID id, UUID bankId, String bankName, String bankCountry, String bankStatus, String apiEndpoint,
+      boolean loginExists) {}
 
-  Future<Branch> findBranch(SqlClient db, UUID branchId) {
+  /** One round trip for the checks before the bank call of POST /bank-logins; null when the branch is unknown. */
+  Future<Branch> findBranch(SqlClient db, UUID branchId, UUID userId, String username) {
     return db.preparedQuery("""
-        SELECT br.id, b.id AS bank_id, b.name, b.country, b.status, b.api_endpoint
+        SELECT br.id, b.id AS bank_id, b.name, b.country, b.status, b.api_endpoint,
+               EXISTS (SELECT 1 FROM banksync.user_bank_logins l
+                       WHERE l.user_id = $2 AND l.bank_branch_id = br.id AND l.username = $3) AS login_exists
         FROM banksync.bank_branches br JOIN banksync.banks b ON b.id = br.bank_id WHERE br.id = $1""")
-        .execute(Tuple.of(branchId))
+        .execute(Tuple.of(branchId, userId, username))
         .map(rows -> {
           if (rows.size() == 0) return null;
           Row r = rows.iterator().next();
           return new Branch(r.getUUID("id"), r.getUUID("bank_id"), r.getString("name"), r.getString("country"),
-              r.getString("status"), r.getString("api_endpoint"));
+              r.getString("status"), r.getString("api_endpoint"), r.getBoolean("login_exists"));
         });
-  }
-
-  Future<Boolean> exists(SqlClient db, UUID userId, UUID branchId, String username) {
-    return db.preparedQuery("""
-        SELECT 1 FROM banksync.user_bank_logins WHERE user_id = $1 AND bank_branch_id = $2 AND username = $3""")
-        .execute(Tuple.of(userId, branchId, username)).map(rows -> rows.size() > 0);
   }
 
   Future<BankLogin> insert(SqlClient db, UUID userId, UUID branchId, String username, int syncFrequency,

@@ -41,16 +41,16 @@ final class LoginsHandler {
     Caller caller = caller(req);
     UUID userId = UUID.fromString(caller.userId());
     LoginRequest in = LoginRequest.parse(req.body());
-    return logins.findBranch(pool, in.branchId())
+    return logins.findBranch(pool, in.branchId(), userId, in.username())
         .compose(branch -> {
           if (branch == null || !"ACTIVE".equals(branch.bankStatus())) {
             return LedgerException.<LoginRepository.Branch>fail(BANK_NOT_FOUND, "No active bank has this branch");
           }
+          if (branch.loginExists()) return alreadyExists();
           if (branch.apiEndpoint() == null || branch.apiEndpoint().isBlank()) {
             return LedgerException.<LoginRepository.Branch>fail(BANK_API_ERROR, "The bank has no API endpoint configured");
           }
-          return logins.exists(pool, userId, in.branchId(), in.username())
-              .compose(exists -> exists ? alreadyExists() : Future.succeededFuture(branch));
+          return Future.succeededFuture(branch);
         })
         .compose(branch -> bank.passwordGrant(branch.apiEndpoint(), in.username(), in.password(), bankBudgetMs)
             .recover(LoginsHandler::asLoginCreateError)

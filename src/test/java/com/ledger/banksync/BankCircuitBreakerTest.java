@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The bank is down: the breaker opens after the configured failures, then fails fast (503 + Retry-After) without
  * touching the bank, readiness stays 200, health and metrics show the state; when the bank is back the half-open
- * probe closes the breaker.
+ * probe — here the retried sync job's first bank call — closes the breaker and the sync completes.
  */
 class BankCircuitBreakerTest {
   static TestApp app;
@@ -24,7 +25,8 @@ class BankCircuitBreakerTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(Map.of("bank.retries", 0, "bank.breaker_max_failures", 3, "bank.breaker_reset_ms", 1500,
+    app = TestApp.start(Map.of("bank.retries", 0, "bank.breaker_max_failures", 3, "bank.breaker_reset_ms", 3000,
+        "jobs.poll_interval_ms", 200, "banksync.periodic_sync", false,
         "bank.timeout_ms", 2000));
     fx = new BankFixtures(app);
   }
@@ -43,6 +45,8 @@ class BankCircuitBreakerTest {
   void opens_fails_fast_stays_ready_and_recovers_through_a_half_open_probe() {
     var u = fx.user("user");
     var b = fx.bank("US");
+    UUID login = fx.connected(u, b, "steady1");
+    UUID flaky = fx.connected(u, b, "flaky2");
     assertThat(breaker().getString("state")).isEqualTo("closed");
     assertThat(breaker().getInteger("max_failures")).isEqualTo(3);
 
@@ -73,6 +77,7 @@ class BankCircuitBreakerTest {
 
     Api.Resp ready = app.api.get("/api/health/ready", null);
     assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.json().getString("status")).isEqualTo("ready");
     JsonObject open = breaker();
     assertThat(open.getJsonArray("breakers").getJsonObject(0).getLong("rejected_total")).isGreaterThanOrEqualTo(7);
     assertThat(open.getJsonArray("breakers").getJsonObject(0).getLong("opened_total")).isEqualTo(1);
@@ -81,14 +86,36 @@ class BankCircuitBreakerTest {
     assertThat(metrics).contains("ledger_bank_circuit_breaker_transitions_total{remote=");
     assertThat(metrics).containsPattern("ledger_bank_requests_total\\{operation=\"password_grant\",outcome=\"rejected\"} \\d+");
 
-    // the bank comes back; after the reset timeout the breaker lets one probe through, which closes it
+    // a sync scheduled while the breaker is open fails fast and is retried by the job policy
+    UUID jobId = fx.sync(u, login);
+    BankFixtures.await("first attempt failed", 10_000, () -> fx.job(jobId).getJsonArray("errors").size() >= 1);
+    JsonObject failed = fx.job(jobId);
+    assertThat(failed.getJsonArray("errors").getJsonObject(0).getString("reason")).as(failed.encode())
+        .isEqualTo("service_unavailable");
+    assertThat(failed.getString("state")).isIn("retryable", "executing", "completed");
+
+    // the bank comes back; after the reset timeout the breaker lets one probe through (the job's retry), which closes it
     fx.resetSandbox();
-    BankFixtures.await("half-open", 5000, () -> "half_open".equals(breaker().getString("state")));
-    Api.Resp probe = fx.connect(u, b, "probe1");
-    assertThat(probe.status()).as(probe.body()).isEqualTo(201);
+    JsonObject done = fx.awaitJob(jobId, 20_000, "completed", "dead");
+    assertThat(done.getString("state")).as(done.encode()).isEqualTo("completed");
+    assertThat(done.getJsonObject("result").getInteger("transactions_imported")).isEqualTo(2);
+    assertThat(done.getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("reason")))
+        .containsOnly("service_unavailable");
     assertThat(breaker().getString("state")).isEqualTo("closed");
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions t JOIN payments.user_bank_accounts a ON a.id = t.account_id "
+        + "WHERE a.user_bank_login_id = ?", login)).isEqualTo(2);
+    String after = app.api.get("/api/metrics", null).body();
+    assertThat(after).containsPattern("ledger_bank_circuit_breaker_state\\{remote=\"http://127.0.0.1:\\d+\"} 0.0");
+    assertThat(after).containsPattern("ledger_bank_circuit_breaker_transitions_total\\{remote=\"[^\"]+\",state=\"half_open\"} 1.0");
     assertThat(fx.connect(u, b, "after1").status()).isEqualTo(201);
-    assertThat(app.api.get("/api/metrics", null).body())
-        .containsPattern("ledger_bank_circuit_breaker_state\\{remote=\"http://127.0.0.1:\\d+\"} 0.0");
+
+    // with no client retries (bank.retries 0), a flaky login's first accounts call fails the attempt; the job's
+    // retry is the same sync for the bank, so it succeeds on attempt 2
+    JsonObject flakyJob = fx.awaitJob(fx.sync(u, flaky), 15_000, "completed", "dead");
+    assertThat(flakyJob.getString("state")).as(flakyJob.encode()).isEqualTo("completed");
+    assertThat(flakyJob.getInteger("attempt")).isEqualTo(2);
+    assertThat(flakyJob.getJsonArray("errors").getJsonObject(0).getString("reason")).isEqualTo("bank_api_error");
+    assertThat(flakyJob.getJsonObject("result").getInteger("transactions_imported")).isEqualTo(2);
+    assertThat(breaker().getString("state")).isEqualTo("closed");
   }
 }
