@@ -124,8 +124,21 @@ final class WebhooksHandler {
         new JsonObject().put("payment_id", p.paymentId()).put("severity", p.severity()));
   }
 
-  /** Secret configured, then the signature over the raw body bytes. */
+  /** Secret configured, then the signature over the raw body bytes, then the body must be a JSON object. */
   private void authenticate(ApiRequest req, WebhookProvider provider) {
+    verifySignature(req, provider);
+    String raw = req.rawBody();
+    if (raw != null && !raw.isBlank()) {
+      try {
+        if (!(io.vertx.core.json.Json.decodeValue(raw) instanceof JsonObject)) throw new IllegalArgumentException();
+      } catch (RuntimeException e) {
+        throw new LedgerException(WEBHOOK_PROCESSING_FAILED, "The webhook body must be a JSON object",
+            new JsonObject().put("message", "The webhook body must be a JSON object"));
+      }
+    }
+  }
+
+  private void verifySignature(ApiRequest req, WebhookProvider provider) {
     String secret = provider.secret(cfg);
     if (secret == null) {
       throw new LedgerException(CONFIGURATION_ERROR, "The " + provider.path + " webhook secret is not configured");

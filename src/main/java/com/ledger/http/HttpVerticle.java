@@ -109,19 +109,24 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /** An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator. */
+  /**
+   * An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator, except on
+   * {@code x-raw-body} operations (signed webhooks), whose service checks the signature over the raw body first and
+   * only then the payload (SPEC.md §9), so the validator must not answer before it.
+   */
   static RequestExtractor jsonBodies() {
-    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)));
+    return (rc, op) -> RequestUtils.extract(rc.request(), op,
+        () -> Future.succeededFuture(normaliseBody(rc, Boolean.TRUE.equals(op.getExtensions().get("x-raw-body")))));
   }
 
-  static Buffer normaliseBody(RoutingContext rc) {
+  static Buffer normaliseBody(RoutingContext rc, boolean rawBodyOperation) {
     Buffer raw = rc.body() == null ? null : rc.body().buffer();
     if (raw == null || raw.length() == 0) return Buffer.buffer("{}");
     try {
       Object v = Json.decodeValue(raw);
       return v instanceof JsonObject ? raw : Buffer.buffer("{}");
     } catch (RuntimeException malformed) {
-      return raw;
+      return rawBodyOperation ? Buffer.buffer("{}") : raw;
     }
   }
 
