@@ -5,10 +5,14 @@ import com.ledger.banksync.BankRuntime;
 import com.ledger.banksync.BankSyncVerticle;
 import com.ledger.banksync.SyncSchedulerVerticle;
 import com.ledger.banksync.api.BankSyncApi;
+import com.ledger.payments.PaymentRetryGuard;
+import com.ledger.payments.PaymentWorkerVerticle;
 import com.ledger.payments.PaymentsVerticle;
 import com.ledger.payments.SyncImportConsumer;
+import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.jobs.JobRunnerVerticle;
+import com.ledger.platform.jobs.JobsApiVerticle;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.sandbox.SandboxBankVerticle;
@@ -17,6 +21,7 @@ import com.ledger.users.UserVerticle;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** Which domain verticles (and how many instances) a node deploys, from its roles. HTTP is deployed last. */
@@ -30,6 +35,10 @@ final class Verticles {
     if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(cfg, hasher), 1));
     if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg, hasher), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
+    if (cfg.hasRole("payments")) {
+      specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard())), 1));
+    }
+    if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
     // the sandbox bank: an explicit role, or part of "all" outside prod; deployed before its clients
     if (cfg.roles().contains("sandbox-bank") || cfg.roles().contains("all") && !cfg.isProd()) {

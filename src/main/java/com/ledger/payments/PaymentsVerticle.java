@@ -1,15 +1,30 @@
 package com.ledger.payments;
 
+import com.ledger.payments.api.PaymentsApi;
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Replies;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Owns the {@code payments} schema and serves the payments.* and accounts.* addresses. */
 public final class PaymentsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentsVerticle.class);
+  private static final long PURGE_EVERY_MS = 3_600_000;
+
   private final AppConfig cfg;
   private Pool pool;
+  private long purgeTimer = -1;
 
   public PaymentsVerticle(AppConfig cfg) {
     this.cfg = cfg;
@@ -18,11 +33,38 @@ public final class PaymentsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
-    return Future.succeededFuture();
+    PaymentsConfig payments = PaymentsConfig.from(cfg.raw());
+    PaymentService service = new PaymentService(vertx, pool, payments);
+    PaymentQueries queries = new PaymentQueries(pool, payments);
+    AccountQueries accounts = new AccountQueries(pool);
+    List<Future<Void>> registered = new ArrayList<>();
+    EventBus bus = vertx.eventBus();
+    serve(bus, registered, PaymentsApi.CREATE, service::create);
+    serve(bus, registered, PaymentsApi.VALIDATE, service::validate);
+    serve(bus, registered, PaymentsApi.PROCESS, service::process);
+    serve(bus, registered, PaymentsApi.CANCEL, service::cancel);
+    serve(bus, registered, PaymentsApi.LIST, queries::list);
+    serve(bus, registered, PaymentsApi.GET, queries::get);
+    serve(bus, registered, PaymentsApi.STATUS, queries::status);
+    serve(bus, registered, PaymentsApi.STATS, queries::stats);
+    serve(bus, registered, PaymentsApi.ACCOUNTS_LIST, accounts::list);
+    serve(bus, registered, PaymentsApi.ACCOUNTS_GET, accounts::get);
+    serve(bus, registered, PaymentsApi.ACCOUNTS_TRANSACTIONS, accounts::transactions);
+    purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> IdempotencyRepository.purgeExpired(pool)
+        .onSuccess(n -> {
+          if (n > 0) LOG.atInfo().addKeyValue("deleted", n).log("expired idempotency keys purged");
+        }));
+    return Future.all(registered);
+  }
+
+  private static void serve(EventBus bus, List<Future<Void>> registered, String address,
+      Function<ApiRequest, Future<ApiReply>> handler) {
+    registered.add(bus.<JsonObject>consumer(address, m -> Replies.api(m, handler)).completion());
   }
 
   @Override
   public Future<?> stop() {
+    if (purgeTimer >= 0) vertx.cancelTimer(purgeTimer);
     return pool.close();
   }
 }

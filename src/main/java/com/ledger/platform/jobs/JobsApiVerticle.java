@@ -54,7 +54,7 @@ public final class JobsApiVerticle extends VerticleBase {
       if (!(owner || caller.isAdmin() || caller.isSupport())) {
         throw new LedgerException(ErrorCode.INSUFFICIENT_PERMISSIONS, "You may not view this job");
       }
-      return ApiReply.ok(job.toJson(), new JsonObject().put("action", "retrieved"));
+      return ApiReply.ok(job.toJson(), new JsonObject());
     });
   }
 
@@ -76,8 +76,7 @@ public final class JobsApiVerticle extends VerticleBase {
           JsonArray data = new JsonArray();
           for (Job j : all.<java.util.List<Job>>resultAt(0)) data.add(j.toJson());
           long total = all.<Long>resultAt(1);
-          return ApiReply.ok(data, new JsonObject().put("action", "listed")
-              .put("pagination", Paging.offsetMetadata(page, size, total)));
+          return ApiReply.ok(data, new JsonObject().put("pagination", Paging.offsetMetadata(page, size, total)));
         });
   }
 

@@ -1,0 +1,131 @@
+package com.ledger.payments;
+
+import com.ledger.http.Problems;
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Envelope;
+import com.ledger.platform.bus.Replies;
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Idempotency-Key (SPEC.md §6.9) around a mutating operation that runs in one transaction.
+ * <ul>
+ *   <li>no key: the operation runs in a transaction, nothing recorded;</li>
+ *   <li>a new key: recorded {@code in_progress}; the operation runs; its response (status, Content-Type, the
+ *       rendered envelope or problem body) is stored — for a success in the same transaction as the operation's
+ *       writes, so an effect and its recorded response commit together or not at all; a 5xx releases the key;</li>
+ *   <li>the same key again: same fingerprint → the stored response verbatim with {@code Idempotent-Replayed: true};
+ *       another fingerprint → 422 {@code idempotency_key_reused}; still in progress → 409
+ *       {@code idempotency_key_in_use}.</li>
+ * </ul>
+ */
+final class Idempotency {
+  static final String HEADER = "idempotency-key";
+  private static final Pattern VALID = Pattern.compile("^[\\x21-\\x7E]{1,255}$");
+  private static final String JSON = "application/json";
+
+  private final Pool pool;
+  private final PaymentsConfig cfg;
+
+  Idempotency(Pool pool, PaymentsConfig cfg) {
+    this.pool = pool;
+    this.cfg = cfg;
+  }
+
+  /** A rendered response: what the client got, and what a replay returns. */
+  record Rendered(int status, String contentType, String body) {
+    ApiReply reply() {
+      return ApiReply.verbatim(status, body, new JsonObject().put("Content-Type", contentType));
+    }
+  }
+
+  Future<ApiReply> run(ApiRequest req, UUID userId, Function<SqlConnection, Future<ApiReply>> op) {
+    String key = req.header(HEADER);
+    if (key == null) return pool.withTransaction(tx -> safely(op, tx));
+    if (!VALID.matcher(key).matches()) {
+      return LedgerException.fail(ErrorCode.INVALID_IDEMPOTENCY_KEY,
+          "Idempotency-Key must be 1 to 255 visible ASCII characters");
+    }
+    String fp = Fingerprint.of(req.method(), req.uri(), req.body());
+    return claim(userId, key, fp).compose(token -> token == null
+        ? existing(userId, key, fp)
+        : execute(req, userId, key, token, op));
+  }
+
+  /** The claim token, or null when a live record holds the key. */
+  private Future<OffsetDateTime> claim(UUID userId, String key, String fp) {
+    return IdempotencyRepository.claim(pool, userId, key, fp, cfg.idempotencyTtlHours(), cfg.idempotencyStaleSeconds())
+        .map(t -> t.orElse(null));
+  }
+
+  private Future<ApiReply> existing(UUID userId, String key, String fp) {
+    return IdempotencyRepository.find(pool, userId, key).compose(found -> {
+      if (found.isEmpty()) {
+        // released between our claim and this read (the first request failed with a 5xx): it is free again
+        return LedgerException.fail(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "A request with this Idempotency-Key just ended; retry");
+      }
+      IdempotencyRepository.Stored s = found.get();
+      if (!s.fingerprint().equals(fp)) {
+        return LedgerException.fail(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This Idempotency-Key was used with a different request");
+      }
+      if (!"completed".equals(s.state())) {
+        return LedgerException.fail(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+            "A request with this Idempotency-Key is still in progress");
+      }
+      return Future.succeededFuture(new Rendered(s.status(), s.contentType(), s.body()).reply()
+          .withHeader("Idempotent-Replayed", "true"));
+    });
+  }
+
+  private Future<ApiReply> execute(ApiRequest req, UUID userId, String key, OffsetDateTime token,
+      Function<SqlConnection, Future<ApiReply>> op) {
+    String cid = req.correlationId();
+    Future<Rendered> done = pool.withTransaction(tx -> safely(op, tx).compose(reply -> {
+      Rendered r = success(reply, cid);
+      return IdempotencyRepository.complete(tx, userId, key, token, r.status(), r.contentType(), r.body())
+          .compose(ok -> ok ? Future.succeededFuture(r) : LedgerException.<Rendered>fail(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+              "This Idempotency-Key was taken over by another request"));
+    }));
+    return done.map(Rendered::reply).recover(err -> {
+      LedgerException le = Replies.toLedger(err);
+      if (le.code.status >= 500) {
+        return IdempotencyRepository.release(pool, userId, key, token).transform(x -> Future.failedFuture(err));
+      }
+      Rendered r = problem(le, cid);
+      return IdempotencyRepository.complete(pool, userId, key, token, r.status(), r.contentType(), r.body())
+          .transform(x -> Future.succeededFuture(r.reply()));
+    });
+  }
+
+  /** An operation that throws instead of failing its future still rolls back. */
+  private static Future<ApiReply> safely(Function<SqlConnection, Future<ApiReply>> op, SqlConnection tx) {
+    try {
+      return op.apply(tx);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  static Rendered success(ApiReply reply, String cid) {
+    if (reply.body() != null) {
+      return new Rendered(reply.status(), reply.headers().getString("Content-Type", JSON), reply.body());
+    }
+    return new Rendered(reply.status(), JSON, Envelope.of(reply.data(), reply.metadata(), cid, Instant.now()).encode());
+  }
+
+  static Rendered problem(LedgerException le, String cid) {
+    return new Rendered(le.code.status, Problems.CONTENT_TYPE,
+        Problems.body(le.code, le.getMessage(), le.details, cid, Instant.now()).encode());
+  }
+}

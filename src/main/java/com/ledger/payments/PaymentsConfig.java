@@ -1,0 +1,31 @@
+package com.ledger.payments;
+
+import com.ledger.platform.config.ConfigReader;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * The {@code payments} section (SPEC.md §6.2, §6.9): limits, the duplicate window, Idempotency-Key retention.
+ *
+ * @param idempotencyStaleSeconds an {@code in_progress} key older than this is considered abandoned (its request
+ *                                died) and may be claimed again
+ */
+public record PaymentsConfig(BigDecimal maxSingleTransaction, Map<String, BigDecimal> dailyLimits,
+    BigDecimal defaultDailyLimit, int duplicateWindowMinutes, int idempotencyTtlHours, int idempotencyStaleSeconds) {
+
+  public static PaymentsConfig from(JsonObject raw) {
+    ConfigReader p = ConfigReader.root(raw).child("payments");
+    return new PaymentsConfig(p.money("max_single_transaction", "10000.00"),
+        Map.of("CHECKING", p.money("checking_daily_limit", "1000.00"),
+            "SAVINGS", p.money("savings_daily_limit", "500.00"),
+            "CREDIT", p.money("credit_daily_limit", "2000.00"),
+            "INVESTMENT", p.money("investment_daily_limit", "5000.00")),
+        p.money("default_daily_limit", "1000.00"), p.integer("duplicate_window_minutes", 5, 0, 1440),
+        p.integer("idempotency_ttl_hours", 24, 1, 24 * 30), p.integer("idempotency_stale_seconds", 60, 5, 86_400));
+  }
+
+  public BigDecimal dailyLimit(String accountType) {
+    return dailyLimits.getOrDefault(accountType, defaultDailyLimit);
+  }
+}

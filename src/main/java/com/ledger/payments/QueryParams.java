@@ -1,0 +1,81 @@
+package com.ledger.payments;
+
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Query parameters as SPEC.md §2.1 reads them (they arrive as strings; defaults are applied here). Pure. */
+final class QueryParams {
+  private QueryParams() {}
+
+  /** A keyset position: rows strictly after ({@code postedAt}, {@code id}) in descending order. */
+  record Cursor(OffsetDateTime postedAt, UUID id) {}
+
+  /** page: an integer ≥ 1, anything else silently 1. */
+  static int page(String raw) {
+    Integer n = integer(raw);
+    return n == null || n < 1 ? 1 : n;
+  }
+
+  /** page_size / limit: 1..100, above 100 → 100, anything else → 20. */
+  static int pageSize(String raw) {
+    Integer n = integer(raw);
+    if (n == null || n < 1) return 20;
+    return Math.min(n, 100);
+  }
+
+  /** An enum filter, trimmed and upper-cased; absent → null; not allowed → 400 with {@code invalid}. */
+  static String enumFilter(String raw, String field, Set<String> allowed, ErrorCode invalid) {
+    if (raw == null) return null;
+    String n = raw.trim().toUpperCase(Locale.ROOT);
+    if (!allowed.contains(n)) {
+      throw LedgerException.field(invalid, field, field + " must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+    }
+    return n;
+  }
+
+  /** ISO-8601 date-time with an offset; absent → null; else 400 invalid_datetime_format naming the param. */
+  static OffsetDateTime dateTime(String raw, String field) {
+    if (raw == null) return null;
+    try {
+      return OffsetDateTime.parse(raw.trim());
+    } catch (DateTimeParseException e) {
+      throw LedgerException.field(ErrorCode.INVALID_DATETIME_FORMAT, field,
+          field + " must be an ISO-8601 date-time with offset, e.g. 2024-01-01T00:00:00Z");
+    }
+  }
+
+  /** {@code {"posted_at": "<RFC 3339>", "id": "<uuid>"}}; anything malformed → empty (first page). */
+  static Optional<Cursor> cursor(String raw) {
+    if (raw == null || raw.isBlank()) return Optional.empty();
+    try {
+      JsonObject j = new JsonObject(raw);
+      return Optional.of(new Cursor(OffsetDateTime.parse(j.getString("posted_at")), UUID.fromString(j.getString("id"))));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static JsonObject offsetPagination(int page, int size, long total, boolean withNav) {
+    long pages = total == 0 ? 0 : (total + size - 1) / size;
+    JsonObject p = new JsonObject().put("page", page).put("page_size", size).put("total_count", total)
+        .put("total_pages", pages);
+    if (withNav) p.put("has_next", (long) page * size < total).put("has_prev", page > 1);
+    return p;
+  }
+
+  private static Integer integer(String raw) {
+    if (raw == null || !raw.matches("[+-]?\\d{1,40}")) return null;
+    BigInteger b = new BigInteger(raw.startsWith("+") ? raw.substring(1) : raw);
+    if (b.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) return Integer.MAX_VALUE;
+    if (b.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0) return Integer.MIN_VALUE;
+    return b.intValue();
+  }
+}

@@ -1,0 +1,22 @@
+package com.ledger.payments.api;
+
+/** Event-bus addresses of the payments context (= operationIds of openapi.yaml) and its worker/queue names. */
+public final class PaymentsApi {
+  public static final String CREATE = "payments.create";
+  public static final String VALIDATE = "payments.validate";
+  public static final String LIST = "payments.list";
+  public static final String GET = "payments.get";
+  public static final String STATUS = "payments.status";
+  public static final String STATS = "payments.stats";
+  public static final String PROCESS = "payments.process";
+  public static final String CANCEL = "payments.cancel";
+  public static final String ACCOUNTS_LIST = "accounts.list";
+  public static final String ACCOUNTS_GET = "accounts.get";
+  public static final String ACCOUNTS_TRANSACTIONS = "accounts.transactions";
+
+  /** The job worker that posts payments asynchronously, and its queue. */
+  public static final String WORKER = "PaymentWorker";
+  public static final String QUEUE = "payments";
+
+  private PaymentsApi() {}
+}

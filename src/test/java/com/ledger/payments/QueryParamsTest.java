@@ -1,0 +1,68 @@
+package com.ledger.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class QueryParamsTest {
+
+  @ParameterizedTest
+  @CsvSource(nullValues = "NULL", value = {"NULL,1", "1,1", "7,7", "0,1", "-3,1", "abc,1", "2.5,1", "99999999999999,2147483647"})
+  void page(String raw, int expected) {
+    assertThat(QueryParams.page(raw)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(nullValues = "NULL", value = {"NULL,20", "1,1", "50,50", "100,100", "101,100", "0,20", "-1,20", "x,20",
+      "99999999999999,100"})
+  void page_size_and_limit(String raw, int expected) {
+    assertThat(QueryParams.pageSize(raw)).isEqualTo(expected);
+  }
+
+  @Test
+  void filters_normalize_or_fail_with_the_fields_reason() {
+    assertThat(QueryParams.enumFilter(" debit ", "direction", PaymentInput.DIRECTIONS, ErrorCode.INVALID_DIRECTION))
+        .isEqualTo("DEBIT");
+    assertThat(QueryParams.enumFilter(null, "direction", PaymentInput.DIRECTIONS, ErrorCode.INVALID_DIRECTION)).isNull();
+    LedgerException e = catchThrowableOfType(LedgerException.class,
+        () -> QueryParams.enumFilter("DONE", "status", PaymentInput.STATUSES, ErrorCode.INVALID_STATUS));
+    assertThat(e.code).isEqualTo(ErrorCode.INVALID_STATUS);
+    assertThat(e.details.getString("field")).isEqualTo("status");
+  }
+
+  @Test
+  void dates_need_an_offset() {
+    assertThat(QueryParams.dateTime("2024-01-01T00:00:00Z", "date_from")).isNotNull();
+    assertThat(QueryParams.dateTime("2024-01-01T02:00:00+02:00", "date_from").toInstant().toString())
+        .isEqualTo("2024-01-01T00:00:00Z");
+    for (String bad : new String[] {"2024-01-01", "2024-01-01T00:00:00", "yesterday", ""}) {
+      LedgerException e = catchThrowableOfType(LedgerException.class, () -> QueryParams.dateTime(bad, "date_to"));
+      assertThat(e.code).as(bad).isEqualTo(ErrorCode.INVALID_DATETIME_FORMAT);
+      assertThat(e.details.getString("field")).isEqualTo("date_to");
+    }
+  }
+
+  @Test
+  void malformed_cursors_mean_the_first_page() {
+    assertThat(QueryParams.cursor(new JsonObject().put("posted_at", "2025-01-01T00:00:00Z")
+        .put("id", "5d1c7a9e-8f5b-4c3d-a2e1-0f9b8c7d6e5a").encode())).isPresent();
+    for (String bad : new String[] {"", "x", "{}", "{\"posted_at\":\"nope\",\"id\":\"5d1c7a9e-8f5b-4c3d-a2e1-0f9b8c7d6e5a\"}",
+        "{\"posted_at\":\"2025-01-01T00:00:00Z\",\"id\":\"zz\"}", "[1]"}) {
+      assertThat(QueryParams.cursor(bad)).as(bad).isEmpty();
+    }
+  }
+
+  @Test
+  void offset_pagination_metadata() {
+    assertThat(QueryParams.offsetPagination(2, 10, 25, true)).isEqualTo(new JsonObject().put("page", 2)
+        .put("page_size", 10).put("total_count", 25L).put("total_pages", 3L).put("has_next", true).put("has_prev", true));
+    assertThat(QueryParams.offsetPagination(1, 20, 0, true).getLong("total_pages")).isZero();
+    assertThat(QueryParams.offsetPagination(3, 10, 30, true).getBoolean("has_next")).isFalse();
+  }
+}
