@@ -88,6 +88,14 @@ class BankSyncFlowTest {
         .put("accounts_synced", 1).put("transactions_imported", 2));
     assertThat(job.getString("user_id")).isEqualTo(u.id().toString());
     assertThat(job.getJsonObject("args")).isEqualTo(new JsonObject().put("login_id", login.toString()));
+    Api.Resp status = app.api.get(t.getString("check_status_url"), u.token());
+    assertThat(status.status()).as(status.body()).isEqualTo(200);
+    assertThat(status.data().getString("worker")).isEqualTo("BankSyncWorker");
+    assertThat(status.data().getString("queue")).isEqualTo("banking");
+    assertThat(status.data().getString("state")).isEqualTo("completed");
+    assertThat(status.data().getInteger("max_attempts")).isEqualTo(5);
+    assertThat(status.data().getInteger("priority")).isZero();
+    assertThat(fx.count("SELECT timeout_seconds FROM jobs.jobs WHERE id = ?", jobId)).isEqualTo(600);
 
     String ext = ext(login);
     try (var c = fx.jdbc(); var ps = c.prepareStatement("""
@@ -114,6 +122,29 @@ class BankSyncFlowTest {
     Api.Resp logins = app.api.get("/api/bank-logins", u.token());
     assertThat(logins.dataArray().getJsonObject(0).getString("last_sync_at")).isNotNull();
 
+    // through the ledger's API
+    Api.Resp accounts = app.api.get("/api/accounts", u.token());
+    assertThat(accounts.status()).as(accounts.body()).isEqualTo(200);
+    assertThat(accounts.dataArray()).hasSize(1);
+    JsonObject account = accounts.dataArray().getJsonObject(0);
+    assertThat(account.getString("external_account_id")).isEqualTo(ext);
+    assertThat(account.getString("balance")).isEqualTo("250.00");
+    assertThat(account.getString("currency")).isEqualTo("USD");
+    assertThat(account.getString("user_bank_login_id")).isEqualTo(login.toString());
+    assertThat(account.getString("last_sync_at")).isNotNull();
+    Api.Resp history = app.api.get("/api/accounts/" + account.getString("id") + "/transactions", u.token());
+    assertThat(history.status()).as(history.body()).isEqualTo(200);
+    assertThat(history.dataArray()).hasSize(2);
+    assertThat(history.dataArray().stream().map(o -> ((JsonObject) o).getString("external_transaction_id")))
+        .containsExactlyInAnyOrder(ext + "T1", ext + "T2");
+    JsonObject deposit = history.dataArray().stream().map(JsonObject.class::cast)
+        .filter(o -> o.getString("external_transaction_id").equals(ext + "T1")).findFirst().orElseThrow();
+    assertThat(deposit.getString("amount")).isEqualTo("300.00");
+    assertThat(deposit.getString("direction")).isEqualTo("CREDIT");
+    assertThat(deposit.getString("description")).isEqualTo("Opening deposit");
+    assertThat(deposit.getValue("payment_id")).isNull();
+    assertThat(deposit.getString("posted_at")).isEqualTo(logins.dataArray().getJsonObject(0).getString("inserted_at"));
+
     // the local ledger is authoritative after the first import: a re-sync keeps the balance, refreshes the name
     fx.exec("UPDATE payments.user_bank_accounts SET balance = 123.45, account_name = 'Renamed' WHERE external_account_id = ?", ext);
     fx.leaveUniquenessWindow(login);
@@ -128,6 +159,10 @@ class BankSyncFlowTest {
         .isEqualTo("123.45");
     assertThat(fx.string("SELECT account_name FROM payments.user_bank_accounts WHERE external_account_id = ?", ext))
         .isEqualTo(b.bankName() + " Checking");
+    Api.Resp after = app.api.get("/api/accounts", u.token());
+    assertThat(after.dataArray()).hasSize(1);
+    assertThat(after.dataArray().getJsonObject(0).getString("balance")).isEqualTo("123.45");
+    assertThat(app.api.get("/api/accounts/" + account.getString("id") + "/transactions", u.token()).dataArray()).hasSize(2);
   }
 
   @Test
