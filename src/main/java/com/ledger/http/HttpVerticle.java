@@ -30,7 +30,10 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +114,26 @@ public final class HttpVerticle extends VerticleBase {
 
   /** An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator. */
   static RequestExtractor jsonBodies() {
-    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)));
+    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)))
+        .map(HttpVerticle::asSent);
+  }
+
+  /**
+   * vertx-openapi 5.0.7 parses a string parameter that is not {@code \w+} as JSON first, so a JSON cursor, "12.5"
+   * or "-5" would fail as "not a string". Every parameter of the contract is a string, so hand the validator each
+   * path and query value JSON-quoted: it then sees exactly what was sent. Headers are read raw by the domain and
+   * none is required, so they are not validated.
+   */
+  static ValidatableRequest asSent(ValidatableRequest r) {
+    return new ValidatableRequestImpl(r.getCookies(), Map.of(), quoted(r.getPathParameters()), quoted(r.getQuery()),
+        r.getBody(), r.getContentType());
+  }
+
+  private static Map<String, RequestParameter> quoted(Map<String, RequestParameter> params) {
+    Map<String, RequestParameter> out = new HashMap<>();
+    params.forEach((k, v) -> out.put(k, v == null || v.isNull() || !(v.get() instanceof String s) ? v
+        : new RequestParameterImpl(Json.encode(s))));
+    return out;
   }
 
   static Buffer normaliseBody(RoutingContext rc) {

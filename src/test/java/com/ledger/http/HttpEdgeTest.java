@@ -245,6 +245,19 @@ class HttpEdgeTest {
   }
 
   @Test
+  void query_and_path_values_reach_the_domain_as_sent() {
+    // a JSON cursor, a negative number and a dotted path segment are strings to the contract, not JSON
+    var admin = Tokens.user(app, "admin");
+    String cursor = java.net.URLEncoder.encode("{\"inserted_at\":\"2025-01-01T00:00:00Z\",\"id\":\"x\"}",
+        StandardCharsets.UTF_8);
+    Resp r = app.api.get("/api/users/keyset?cursor=" + cursor + "&limit=-5", admin.token());
+    assertThat(r.status()).as(r.body()).isNotEqualTo(400);
+    assertProblem(app.api.get("/api/problems/12.5", null), 400, "invalid_reason_format");
+    Resp header = app.api.send("GET", "/api/problems", null, null, Map.of("Idempotency-Key", "12.5%zz"));
+    assertThat(header.status()).isEqualTo(200);
+  }
+
+  @Test
   void bearer_token_shape_is_checked_before_validation() {
     assertProblem(app.api.get("/api/payments/not-a-uuid", null), 401, "invalid_token");
     Resp basic = app.api.send("GET", "/api/auth/me", null, null, Map.of("Authorization", "Basic abc"));
