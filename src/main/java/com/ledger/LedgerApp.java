@@ -1,5 +1,6 @@
 package com.ledger;
 
+import com.ledger.http.ContractLoader;
 import com.ledger.http.HttpVerticle;
 import com.ledger.http.RateLimiter;
 import com.ledger.platform.ClusterSetup;
@@ -107,8 +108,9 @@ public final class LedgerApp {
     }
     if (cfg.hasRole("http")) {
       RateLimiter limiter = new RateLimiter(cfg.http().rateLimitMax(), cfg.http().rateLimitWindowMs());
+      ContractLoader.Loaded contract = ContractLoader.load(vertx, cfg.http().contract()).await();
       vertx.setPeriodic(cfg.http().rateLimitWindowMs(), id -> limiter.evictIdle(System.currentTimeMillis()));
-      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter), cfg.http().instances()));
+      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, contract), cfg.http().instances()));
     }
     return ids;
   }

@@ -50,11 +50,13 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig cfg;
   private final NodeState node;
   private final RateLimiter limiter;
+  private final ContractLoader.Loaded contract;
   private HttpServer server;
   private Pool pool;
 
-  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter) {
+  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter, ContractLoader.Loaded contract) {
     this.cfg = cfg;
+    this.contract = contract;
     this.node = node;
     this.limiter = limiter;
   }
@@ -64,10 +66,9 @@ public final class HttpVerticle extends VerticleBase {
     HttpConfig http = cfg.http();
     pool = Pools.shared(vertx, cfg.db());
     var statuses = new UserStatusCache(vertx, ConfigTimeouts.statusCacheMs(cfg), http.requestTimeoutMs());
-    return Future.all(statuses.listen(), ContractLoader.load(vertx, http.contract()))
-        .compose(all -> {
-          ContractLoader.Loaded loaded = all.resultAt(1);
-          Router router = buildRouter(loaded, statuses);
+    return statuses.listen()
+        .compose(v -> {
+          Router router = buildRouter(contract, statuses);
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
