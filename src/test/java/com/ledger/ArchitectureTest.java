@@ -21,7 +21,7 @@ class ArchitectureTest {
           .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
               "internals of " + ctx, c -> c.getPackageName().startsWith("com.ledger." + ctx)
                   && !c.getPackageName().startsWith("com.ledger." + ctx + ".api")))
-          .check(CLASSES);
+          .allowEmptyShould(true).check(CLASSES);
     }
   }
 
@@ -34,7 +34,7 @@ class ArchitectureTest {
             .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
                 "internals of " + to, c -> c.getPackageName().startsWith("com.ledger." + to)
                     && !c.getPackageName().startsWith("com.ledger." + to + ".api")))
-            .check(CLASSES);
+            .allowEmptyShould(true).check(CLASSES);
       }
     }
   }
