@@ -28,7 +28,13 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.sqlclient.Pool;
@@ -111,7 +117,29 @@ public final class HttpVerticle extends VerticleBase {
 
   /** An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator. */
   static RequestExtractor jsonBodies() {
-    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)));
+    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)))
+        .map(req -> quoteStringQueries(req, op));
+  }
+
+  /**
+   * vertx-openapi 5.0.7 JSON-decodes every query value that is not {@code \w+} before validating it, so a
+   * string-typed parameter such as {@code page=-3} (a number) or {@code cursor={"id":..}} (an object) fails its
+   * {@code type: string} schema with a 400. Handing the validator the value as a JSON string literal makes it
+   * decode back to exactly the string the client sent; the domain then applies SPEC's own rules.
+   */
+  static ValidatableRequest quoteStringQueries(ValidatableRequest req, Operation op) {
+    Map<String, RequestParameter> query = new HashMap<>(req.getQuery());
+    boolean changed = false;
+    for (Parameter p : op.getParameters()) {
+      if (p.getIn() != Location.QUERY || p.getSchemaType() != SchemaType.STRING) continue;
+      RequestParameter v = query.get(p.getName());
+      if (v == null || v.isNull() || !(v.get() instanceof String raw)) continue;
+      query.put(p.getName(), new RequestParameterImpl(Json.encode(raw)));
+      changed = true;
+    }
+    if (!changed) return req;
+    return new ValidatableRequestImpl(req.getCookies(), req.getHeaders(), req.getPathParameters(), query,
+        req.getBody(), req.getContentType());
   }
 
   static Buffer normaliseBody(RoutingContext rc) {
