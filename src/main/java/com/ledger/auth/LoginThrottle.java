@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Failed-login throttle per (client IP, email): at most {@code maxFailures} failures in a sliding window of
- * {@code windowMs}. Attempts in flight count as failures until they finish, so a burst of concurrent guesses
- * cannot overshoot the limit. Per node and in memory: N nodes allow up to N × maxFailures failures per window.
+ * {@code windowMs}. Once a key has a failure in the window, its attempts in flight count as failures until they
+ * finish, so a burst of concurrent guesses cannot overshoot the limit; a key with no failure is not held back, so
+ * concurrent logins with the right password all pass. Per node and in memory: N nodes allow up to N × maxFailures failures per window.
  */
 final class LoginThrottle {
   /** allowed, or refused with the time until the oldest counted failure leaves the window. */
@@ -37,7 +38,7 @@ final class LoginThrottle {
     Entry e = entries.computeIfAbsent(key, k -> new Entry());
     synchronized (e) {
       prune(e, now);
-      if (e.failures.size() + e.pending >= maxFailures) {
+      if (!e.failures.isEmpty() && e.failures.size() + e.pending >= maxFailures) {
         long retry = e.failures.isEmpty() ? 1000 : Math.max(1000, e.failures.peekFirst() + windowMs - now);
         return new Verdict(false, retry);
       }

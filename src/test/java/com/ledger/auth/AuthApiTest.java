@@ -225,6 +225,18 @@ class AuthApiTest {
   }
 
   @Test
+  void concurrent_logins_with_the_right_password_all_succeed() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Api.Resp>> futures = IntStream.range(0, 8).mapToObj(i -> pool.submit(
+          () -> api.post("/api/auth/login", creds("bob@example.com", "password123!"), null))).toList();
+      for (Future<Api.Resp> f : futures) assertThat(f.get().status()).as(f.get().body()).isEqualTo(200);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void concurrent_refreshes_of_one_token_have_exactly_one_winner() throws Exception {
     Session s = id.newUser();
     int n = 8;
