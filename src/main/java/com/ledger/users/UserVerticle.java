@@ -2,7 +2,7 @@ package com.ledger.users;
 
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
-import com.ledger.platform.bus.Replies;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.db.Pools;
@@ -70,19 +70,11 @@ public final class UserVerticle extends VerticleBase {
   }
 
   private Future<Void> api(String address, Function<ApiRequest, Future<ApiReply>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, m -> Replies.api(m, handler)).completion();
+    return Consumers.api(vertx, address, handler);
   }
 
   private Future<Void> internal(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, m -> {
-      Future<JsonObject> result;
-      try {
-        result = handler.apply(m.body() == null ? new JsonObject() : m.body());
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      Replies.of(m, result, v -> v);
-    }).completion();
+    return Consumers.internal(vertx, address, handler);
   }
 
   @Override
