@@ -3,12 +3,11 @@ package com.ledger.banksync;
 import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
-import com.ledger.platform.bus.Replies;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -53,8 +52,7 @@ public final class BankSyncVerticle extends VerticleBase {
   }
 
   private Future<Void> serve(String address, Function<ApiRequest, Future<ApiReply>> handler) {
-    EventBus bus = vertx.eventBus();
-    return bus.<JsonObject>consumer(address, m -> Replies.api(m, handler)).completion();
+    return Consumers.api(vertx, address, handler);
   }
 
   private static String blankToNull(String s) {

@@ -30,7 +30,10 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,11 +50,13 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig cfg;
   private final NodeState node;
   private final RateLimiter limiter;
+  private final ContractLoader.Loaded contract;
   private HttpServer server;
   private Pool pool;
 
-  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter) {
+  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter, ContractLoader.Loaded contract) {
     this.cfg = cfg;
+    this.contract = contract;
     this.node = node;
     this.limiter = limiter;
   }
@@ -61,10 +66,9 @@ public final class HttpVerticle extends VerticleBase {
     HttpConfig http = cfg.http();
     pool = Pools.shared(vertx, cfg.db());
     var statuses = new UserStatusCache(vertx, ConfigTimeouts.statusCacheMs(cfg), http.requestTimeoutMs());
-    return Future.all(statuses.listen(), ContractLoader.load(vertx, http.contract()))
-        .compose(all -> {
-          ContractLoader.Loaded loaded = all.resultAt(1);
-          Router router = buildRouter(loaded, statuses);
+    return statuses.listen()
+        .compose(v -> {
+          Router router = buildRouter(contract, statuses);
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
@@ -116,7 +120,26 @@ public final class HttpVerticle extends VerticleBase {
    */
   static RequestExtractor jsonBodies() {
     return (rc, op) -> RequestUtils.extract(rc.request(), op,
-        () -> Future.succeededFuture(normaliseBody(rc, Boolean.TRUE.equals(op.getExtensions().get("x-raw-body")))));
+            () -> Future.succeededFuture(normaliseBody(rc, Boolean.TRUE.equals(op.getExtensions().get("x-raw-body")))))
+        .map(HttpVerticle::asSent);
+  }
+
+  /**
+   * vertx-openapi 5.0.7 parses a string parameter that is not {@code \w+} as JSON first, so a JSON cursor, "12.5"
+   * or "-5" would fail as "not a string". Every parameter of the contract is a string, so hand the validator each
+   * path and query value JSON-quoted: it then sees exactly what was sent. Headers are read raw by the domain and
+   * none is required, so they are not validated.
+   */
+  static ValidatableRequest asSent(ValidatableRequest r) {
+    return new ValidatableRequestImpl(r.getCookies(), Map.of(), quoted(r.getPathParameters()), quoted(r.getQuery()),
+        r.getBody(), r.getContentType());
+  }
+
+  private static Map<String, RequestParameter> quoted(Map<String, RequestParameter> params) {
+    Map<String, RequestParameter> out = new HashMap<>();
+    params.forEach((k, v) -> out.put(k, v == null || v.isNull() || !(v.get() instanceof String s) ? v
+        : new RequestParameterImpl(Json.encode(s))));
+    return out;
   }
 
   static Buffer normaliseBody(RoutingContext rc, boolean rawBodyOperation) {

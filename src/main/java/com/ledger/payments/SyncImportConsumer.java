@@ -1,7 +1,7 @@
 package com.ledger.payments;
 
 import com.ledger.payments.api.SyncImportApi;
-import com.ledger.platform.bus.Replies;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
@@ -50,8 +50,7 @@ public final class SyncImportConsumer extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
-    return vertx.eventBus().<JsonObject>consumer(SyncImportApi.ADDRESS, m -> Replies.of(m, importBatch(m.body()), r -> r))
-        .completion();
+    return Consumers.internal(vertx, SyncImportApi.ADDRESS, this::importBatch);
   }
 
   Future<JsonObject> importBatch(JsonObject msg) {
