@@ -174,6 +174,19 @@ class BankLoginsApiTest {
   }
 
   @Test
+  void a_429_from_the_bank_is_retried_after_its_retry_after() {
+    var u = fx.user("user");
+    var b = fx.bank("US");
+    fx.faults(new JsonObject().put("rate_limit_for_seconds", 1).put("retry_after_seconds", 2));
+    long t0 = System.nanoTime();
+    Api.Resp r = fx.connect(u, b, "patient1");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(ms).isGreaterThanOrEqualTo(1900);
+    assertThat(fx.counter("faults 429")).isEqualTo(1);
+  }
+
+  @Test
   void connect_times_out_as_bank_api_error() {
     var u = fx.user("user");
     var b = fx.bank("US");
@@ -220,5 +233,14 @@ class BankLoginsApiTest {
     Api.Resp forbidden = app.api.post("/api/bank-logins/" + id + "/sync", null, other.token());
     assertThat(forbidden.status()).isEqualTo(403);
     assertThat(forbidden.reason()).isEqualTo("insufficient_permissions");
+    assertThat(app.api.post("/api/bank-logins/not-a-uuid/sync", null, owner.token()).reason()).isEqualTo("invalid_uuid_format");
+    Api.Resp bySupport = app.api.post("/api/bank-logins/" + id + "/sync", null, fx.user("support").token());
+    assertThat(bySupport.status()).as(bySupport.body()).isEqualTo(202);
+    Api.Resp byAdmin = app.api.post("/api/bank-logins/" + id + "/sync", null, fx.user("admin").token());
+    assertThat(byAdmin.status()).isEqualTo(202);
+    assertThat(byAdmin.data().getString("job_id")).isEqualTo(bySupport.data().getString("job_id"));
+    assertThat(byAdmin.data().getBoolean("duplicate")).isTrue();
+    // the job belongs to the login's owner, whoever asked
+    assertThat(fx.job(UUID.fromString(byAdmin.data().getString("job_id"))).getString("user_id")).isEqualTo(owner.id().toString());
   }
 }
