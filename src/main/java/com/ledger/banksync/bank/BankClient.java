@@ -134,9 +134,10 @@ public final class BankClient {
       boolean retry = o.retryable() && attempt <= cfg.retries() && delay <= Math.max(cfg.maxRetryAfterMs(), 1)
           && breaker.state() != CircuitBreakerState.OPEN
           && TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) > delay + 50;
-      LOG.atWarn().addKeyValue("operation", op.tag).addKeyValue("outcome", o.metric())
-          .addKeyValue("reason", o.error().code.reason()).addKeyValue("attempt", attempt)
-          .addKeyValue("retry", retry).addKeyValue("retryInMs", retry ? delay : null).log("bank.call.failed");
+      var log = LOG.atWarn().addKeyValue("operation", op.tag).addKeyValue("outcome", o.metric())
+          .addKeyValue("reason", o.error().code.reason()).addKeyValue("attempt", attempt).addKeyValue("retry", retry);
+      if (retry) log = log.addKeyValue("retryInMs", delay);
+      log.log("bank.call.failed");
       if (!retry) return Future.failedFuture(o.error());
       return vertx.timer(Math.max(1, delay)).compose(v -> call(op, endpoint, deadlineNanos, attempt + 1, send));
     });
