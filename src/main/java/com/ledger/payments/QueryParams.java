@@ -45,7 +45,8 @@ final class QueryParams {
   static OffsetDateTime dateTime(String raw, String field) {
     if (raw == null) return null;
     try {
-      return OffsetDateTime.parse(raw.trim());
+      // a '+' offset sent unencoded in a query string arrives as a space
+      return OffsetDateTime.parse(raw.trim().replace(' ', '+'));
     } catch (DateTimeParseException e) {
       throw LedgerException.field(ErrorCode.INVALID_DATETIME_FORMAT, field,
           field + " must be an ISO-8601 date-time with offset, e.g. 2024-01-01T00:00:00Z");

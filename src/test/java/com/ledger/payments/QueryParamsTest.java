@@ -41,6 +41,8 @@ class QueryParamsTest {
     assertThat(QueryParams.dateTime("2024-01-01T00:00:00Z", "date_from")).isNotNull();
     assertThat(QueryParams.dateTime("2024-01-01T02:00:00+02:00", "date_from").toInstant().toString())
         .isEqualTo("2024-01-01T00:00:00Z");
+    assertThat(QueryParams.dateTime("2024-01-01T02:00:00 02:00", "date_from").toInstant().toString())
+        .isEqualTo("2024-01-01T00:00:00Z");
     for (String bad : new String[] {"2024-01-01", "2024-01-01T00:00:00", "yesterday", ""}) {
       LedgerException e = catchThrowableOfType(LedgerException.class, () -> QueryParams.dateTime(bad, "date_to"));
       assertThat(e.code).as(bad).isEqualTo(ErrorCode.INVALID_DATETIME_FORMAT);

@@ -1,0 +1,152 @@
+package com.ledger.payments;
+
+import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.security.TokenVerifier;
+import com.ledger.support.Api;
+import com.ledger.support.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Test data straight into the tables (users, a bank/branch/login per user, accounts, payments) and access tokens
+ * minted with the test JWT secret, so the payments context is testable without the identity context.
+ */
+final class Fixtures {
+  final String dbUrl;
+  private final TokenVerifier tokens;
+
+  Fixtures(Vertx vertx, AppConfig cfg, String dbUrl) {
+    this.dbUrl = dbUrl;
+    this.tokens = new TokenVerifier(vertx, cfg.jwt(), Clock.systemUTC());
+  }
+
+  record User(UUID id, String email, String role, String token) {}
+
+  User user(String role) {
+    String email = role + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    UUID id = UUID.fromString(queryString(
+        "INSERT INTO users.users (email, full_name, role, status, password_hash) VALUES (?, ?, ?, 'ACTIVE', 'x') RETURNING id",
+        email, "Test " + role, role));
+    String token = tokens.issue(id.toString(), new JsonObject().put("type", "access")
+        .put("sid", UUID.randomUUID().toString()).put("jti", UUID.randomUUID().toString())
+        .put("email", email).put("role", role), 3600);
+    return new User(id, email, role, token);
+  }
+
+  User user() {
+    return user("user");
+  }
+
+  UUID account(User u, String type, String balance) {
+    return account(u, type, balance, "ACTIVE");
+  }
+
+  UUID account(User u, String type, String balance, String status) {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+    UUID bank = UUID.fromString(queryString(
+        "INSERT INTO banksync.banks (name, country, code) VALUES (?, 'US', ?) RETURNING id", "Bank " + suffix, "B" + suffix));
+    UUID branch = UUID.fromString(queryString(
+        "INSERT INTO banksync.bank_branches (name, country, bank_id) VALUES ('Main', 'US', ?) RETURNING id", bank));
+    UUID login = UUID.fromString(queryString(
+        "INSERT INTO banksync.user_bank_logins (username, user_id, bank_branch_id) VALUES ('user1', ?, ?) RETURNING id",
+        u.id(), branch));
+    return UUID.fromString(queryString("""
+        INSERT INTO payments.user_bank_accounts (currency, account_type, balance, last_four, account_name, status,
+                                                 user_bank_login_id, user_id)
+        VALUES ('USD', ?, ?::numeric, '1234', 'Test Account', ?, ?, ?) RETURNING id""", type, balance, status, login, u.id()));
+  }
+
+  /** A payment row in any status (for states the API cannot produce directly). */
+  UUID payment(User u, UUID account, String amount, String direction, String description, String status) {
+    return UUID.fromString(queryString("""
+        INSERT INTO payments.user_payments (amount, direction, description, payment_type, status, user_bank_account_id,
+                                            user_id, posted_at)
+        VALUES (?::numeric, ?, ?, 'PAYMENT', ?, ?, ?, CASE WHEN ? = 'COMPLETED' THEN date_trunc('second', now()) END)
+        RETURNING id""", amount, direction, description, status, account, u.id(), status));
+  }
+
+  static JsonObject body(UUID account, String amount, String direction, String description) {
+    return new JsonObject().put("amount", amount).put("direction", direction).put("payment_type", "PAYMENT")
+        .put("description", description).put("user_bank_account_id", account.toString());
+  }
+
+  /** POST /api/payments → the new payment's id (fails the test on anything but 201). */
+  static UUID create(Api api, User u, UUID account, String amount, String direction, String description) {
+    Api.Resp r = api.post("/api/payments", body(account, amount, direction, description), u.token());
+    if (r.status() != 201) throw new AssertionError("create failed: " + r);
+    return UUID.fromString(r.data().getString("id"));
+  }
+
+  static Api.Resp processAsync(Api api, User u, UUID payment) {
+    return api.send("POST", "/api/payments/" + payment + "/process", null, u.token(), Map.of("Prefer", "respond-async"));
+  }
+
+  // ------------------------------------------------------------------ JDBC
+
+  String balance(UUID account) {
+    return queryString("SELECT balance::text FROM payments.user_bank_accounts WHERE id = ?", account);
+  }
+
+  String status(UUID payment) {
+    return queryString("SELECT status FROM payments.user_payments WHERE id = ?", payment);
+  }
+
+  long count(String sql, Object... args) {
+    return Long.parseLong(queryString(sql, args));
+  }
+
+  void exec(String sql, Object... args) {
+    try (Connection c = TestDatabase.jdbc(dbUrl); PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      ps.execute();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String queryString(String sql, Object... args) {
+    List<String> rows = queryStrings(sql, args);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  List<String> queryStrings(String sql, Object... args) {
+    try (Connection c = TestDatabase.jdbc(dbUrl); PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+  }
+
+  static void await(String what, Duration max, BooleanSupplier ok) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

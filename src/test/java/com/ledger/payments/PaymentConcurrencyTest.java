@@ -1,0 +1,184 @@
+package com.ledger.payments;
+
+import static com.ledger.payments.Fixtures.create;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ledger.payments.Fixtures.User;
+import com.ledger.support.Api;
+import com.ledger.support.Api.Resp;
+import com.ledger.support.TestApp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Many postings against one balance, both paths: the account row lock and the DB constraints keep it exact. */
+class PaymentConcurrencyTest {
+  static TestApp app;
+  static Api api;
+  static Fixtures fx;
+
+  @BeforeAll
+  static void start() {
+    // daily limits must not interfere with 100 debits of 1.00
+    app = TestApp.start(Map.of("payments.checking_daily_limit", "1000000.00"));
+    api = app.api;
+    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  /** Runs every task at once (behind a start gate) on its own thread; returns the results in task order. */
+  static <T> List<T> allAtOnce(List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    CountDownLatch gate = new CountDownLatch(1);
+    try {
+      List<Future<T>> fs = new ArrayList<>();
+      for (Callable<T> t : tasks) fs.add(pool.submit(() -> {
+        gate.await();
+        return t.call();
+      }));
+      gate.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : fs) out.add(f.get());
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static List<UUID> twoHundredDebits(User u, UUID acc) throws Exception {
+    List<Callable<UUID>> creates = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      int n = i;
+      creates.add(() -> create(api, u, acc, "1.00", "DEBIT", "debit #" + n));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<UUID> ids = new ArrayList<>();
+      for (Future<UUID> f : pool.invokeAll(creates)) ids.add(f.get());
+      return ids;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static void assertLedgerMatches(UUID acc, String expectedBalance, int postings) {
+    assertThat(fx.balance(acc)).isEqualTo(expectedBalance);
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(postings);
+    assertThat(fx.queryString("SELECT COALESCE(sum(amount), 0)::text FROM payments.transactions WHERE account_id = ? "
+        + "AND direction = 'DEBIT'", acc)).isEqualTo(postings + ".00");
+    // every COMPLETED payment has exactly one ledger row, nothing else has one
+    assertThat(fx.count("""
+        SELECT count(*) FROM payments.user_payments p
+        WHERE p.user_bank_account_id = ? AND (p.status = 'COMPLETED') <>
+              ((SELECT count(*) FROM payments.transactions t WHERE t.payment_id = p.id) = 1)""", acc)).isZero();
+  }
+
+  @Test
+  void two_hundred_sync_debits_of_one_against_one_hundred() throws Exception {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    List<UUID> ids = twoHundredDebits(u, acc);
+    List<Callable<Resp>> processes = new ArrayList<>();
+    for (UUID id : ids) processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(), Map.of()));
+    List<Resp> results = allAtOnce(processes);
+    int ok = 0;
+    int insufficient = 0;
+    for (Resp r : results) {
+      if (r.status() == 200) ok++;
+      else if (r.status() == 422 && "insufficient_funds".equals(r.reason())) insufficient++;
+      else throw new AssertionError("unexpected answer: " + r);
+    }
+    assertThat(ok).isEqualTo(100);
+    assertThat(insufficient).isEqualTo(100);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'",
+        acc)).isEqualTo(100);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'PENDING'",
+        acc)).isEqualTo(100);
+    assertLedgerMatches(acc, "0.00", 100);
+  }
+
+  @Test
+  void two_hundred_async_debits_of_one_against_one_hundred() throws Exception {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    List<UUID> ids = twoHundredDebits(u, acc);
+    List<Callable<Resp>> processes = new ArrayList<>();
+    for (UUID id : ids) {
+      processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(),
+          Map.of("Prefer", "respond-async")));
+    }
+    for (Resp r : allAtOnce(processes)) assertThat(r.status()).as(r.body()).isEqualTo(202);
+    Fixtures.await("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status IN ('PENDING','PROCESSING')",
+        acc) == 0);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'",
+        acc)).isEqualTo(100);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'FAILED' "
+        + "AND failure_reason = 'insufficient_funds'", acc)).isEqualTo(100);
+    assertLedgerMatches(acc, "0.00", 100);
+    // the failed ones: their jobs are dead after one attempt with that reason; the others completed
+    String jobsOfAccount = "SELECT count(*) FROM jobs.jobs j JOIN payments.user_payments p ON p.id::text = j.args->>'payment_id' "
+        + "WHERE p.user_bank_account_id = ? AND ";
+    assertThat(fx.count(jobsOfAccount + "j.state = 'dead' AND j.attempt = 1 AND jsonb_array_length(j.errors) = 1 "
+        + "AND j.errors->0->>'reason' = 'insufficient_funds' AND j.errors->0->>'category' = 'business_rule'", acc))
+        .isEqualTo(100);
+    assertThat(fx.count(jobsOfAccount + "j.state = 'completed' AND j.attempt = 1", acc)).isEqualTo(100);
+  }
+
+  @Test
+  void one_payment_processed_by_two_requests_posts_once() throws Exception {
+    User u = fx.user();
+    User admin = fx.user("admin");
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    for (int round = 0; round < 5; round++) {
+      UUID p = create(api, u, acc, "7.00", "DEBIT", "twice " + round);
+      List<Callable<Resp>> both = List.of(
+          () -> api.post("/api/payments/" + p + "/process", null, admin.token()),
+          () -> api.post("/api/payments/" + p + "/process", null, admin.token()));
+      List<Resp> rs = allAtOnce(both);
+      assertThat(rs).extracting(Resp::status).containsExactlyInAnyOrder(200, 409);
+      assertThat(rs.stream().filter(r -> r.status() == 409).findFirst().orElseThrow().reason()).isEqualTo("already_processed");
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isEqualTo(1);
+    }
+    assertThat(fx.balance(acc)).isEqualTo("65.00");
+  }
+
+  @Test
+  void one_payment_run_by_two_worker_jobs_posts_once() {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    List<UUID> payments = new ArrayList<>();
+    for (int round = 0; round < 5; round++) {
+      UUID p = fx.payment(u, acc, "3.00", "DEBIT", "two jobs " + round, "PROCESSING");
+      payments.add(p);
+      // two jobs for one payment (the API's uniqueness window would prevent this; a retry race could not)
+      for (int j = 0; j < 2; j++) {
+        fx.exec("INSERT INTO jobs.jobs (worker, queue, args, user_id) VALUES ('PaymentWorker', 'payments', "
+            + "jsonb_build_object('payment_id', ?::text), ?)", p.toString(), u.id());
+      }
+    }
+    app.app.vertx().eventBus().publish("jobs.payments.wake", null);
+    Fixtures.await("10 jobs completed", Duration.ofSeconds(20), () -> fx.count(
+        "SELECT count(*) FROM jobs.jobs WHERE state = 'completed' AND args->>'payment_id' IN (SELECT id::text FROM "
+            + "payments.user_payments WHERE user_bank_account_id = ?)", acc) == 10);
+    for (UUID p : payments) {
+      assertThat(fx.status(p)).isEqualTo("COMPLETED");
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isEqualTo(1);
+    }
+    assertThat(fx.balance(acc)).isEqualTo("85.00");
+  }
+}
