@@ -289,6 +289,38 @@ class BankSyncFlowTest {
   }
 
   @Test
+  void the_import_message_never_takes_over_another_logins_account_and_fails_for_a_deleted_login() {
+    var u = fx.user("user");
+    var b = fx.bank("US");
+    UUID owner = fx.connected(u, b, "imp1");
+    UUID intruder = fx.connected(u, b, "imp2");
+    fx.awaitJob(fx.sync(u, owner), 10_000, "completed");
+    var bus = app.app.vertx().eventBus();
+    JsonObject txn = new JsonObject().put("external_transaction_id", "X1").put("description", "Sneaky").put("amount", "1.00")
+        .put("direction", "CREDIT").put("posted_at", "2025-10-10T12:00:00Z");
+    JsonObject account = new JsonObject().put("external_account_id", ext(owner)).put("account_name", "Taken")
+        .put("account_type", "CHECKING").put("currency", "USD").put("balance", "999.00").put("last_four", "0000")
+        .put("status", "ACTIVE").put("transactions", new JsonArray().add(txn));
+    JsonObject reply = bus.<JsonObject>request(com.ledger.payments.api.SyncImportApi.ADDRESS, new JsonObject()
+        .put("login_id", intruder.toString()).put("user_id", u.id().toString()).put("accounts", new JsonArray().add(account)))
+        .await().body();
+    assertThat(reply.getInteger("accounts_skipped")).isEqualTo(1);
+    assertThat(reply.getInteger("transactions_imported")).isZero();
+    assertThat(fx.string("SELECT user_bank_login_id::text FROM payments.user_bank_accounts WHERE external_account_id = ?",
+        ext(owner))).isEqualTo(owner.toString());
+    assertThat(fx.string("SELECT account_name FROM payments.user_bank_accounts WHERE external_account_id = ?", ext(owner)))
+        .isEqualTo(b.bankName() + " Checking");
+
+    JsonObject fresh = account.copy().put("external_account_id", "GONE" + UUID.randomUUID().toString().substring(0, 8));
+    var failed = bus.<JsonObject>request(com.ledger.payments.api.SyncImportApi.ADDRESS, new JsonObject()
+        .put("login_id", UUID.randomUUID().toString()).put("user_id", u.id().toString())
+        .put("accounts", new JsonArray().add(fresh))).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+    assertThat(failed).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(((io.vertx.core.eventbus.ReplyException) failed).failureCode())
+        .isEqualTo(com.ledger.platform.errors.ErrorCode.ACCOUNT_NOT_FOUND.failureCode);
+  }
+
+  @Test
   void bank_tokens_never_appear_in_plaintext_in_the_database_responses_or_logs() {
     var u = fx.user("user");
     var b = fx.bank("US");
