@@ -54,12 +54,4 @@ public final class BankRuntime {
   public TokenCipher cipher() {
     return cipher;
   }
-
-  public AppConfig config() {
-    return cfg;
-  }
-
-  public NodeState node() {
-    return node;
-  }
 }

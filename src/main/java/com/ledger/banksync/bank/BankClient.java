@@ -66,7 +66,7 @@ public final class BankClient {
   public Future<BankPayloads.Parsed<BankAccount>> fetchAccounts(String endpoint, String accessToken, BankContext ctx,
       long budgetMs) {
     return call(BankOperation.ACCOUNTS, endpoint, deadline(budgetMs), 1, timeout -> web
-        .requestAbs(HttpMethod.GET, endpoint + BankProtocol.ACCOUNTS_PATH).putHeaders(ctx.headers())
+        .requestAbs(HttpMethod.GET, url(endpoint, BankProtocol.ACCOUNTS_PATH)).putHeaders(ctx.headers())
         .bearerTokenAuthentication(accessToken).timeout(timeout).send())
         .map(r -> BankPayloads.accounts(json(r)));
   }
@@ -74,20 +74,15 @@ public final class BankClient {
   public Future<BankPayloads.Parsed<BankTransaction>> fetchTransactions(String endpoint, String accessToken,
       BankContext ctx, String externalAccountId, Instant since, long budgetMs) {
     return call(BankOperation.TRANSACTIONS, endpoint, deadline(budgetMs), 1, timeout -> web
-        .requestAbs(HttpMethod.GET, endpoint + BankProtocol.TRANSACTIONS_PATH).putHeaders(ctx.headers())
+        .requestAbs(HttpMethod.GET, url(endpoint, BankProtocol.TRANSACTIONS_PATH)).putHeaders(ctx.headers())
         .addQueryParam("account_id", externalAccountId).addQueryParam("since", since.toString())
         .bearerTokenAuthentication(accessToken).timeout(timeout).send())
         .map(r -> BankPayloads.transactions(json(r)));
   }
 
-  /** The state of the breaker guarding this endpoint. */
-  public CircuitBreakerState breakerState(String endpoint) {
-    return breakers.forEndpoint(endpoint).state();
-  }
-
   private Future<BankTokens> tokenCall(BankOperation op, String endpoint, MultiMap form, long budgetMs) {
     return call(op, endpoint, deadline(budgetMs), 1, timeout -> web
-        .requestAbs(HttpMethod.POST, endpoint + BankProtocol.TOKEN_PATH).timeout(timeout).sendForm(form))
+        .requestAbs(HttpMethod.POST, url(endpoint, BankProtocol.TOKEN_PATH)).timeout(timeout).sendForm(form))
         .map(r -> BankPayloads.tokens(json(r), clock.instant()));
   }
 
@@ -146,6 +141,13 @@ public final class BankClient {
   private long backoff(int attempt) {
     long base = (long) cfg.retryBaseMs() << Math.min(attempt - 1, 20);
     return base + ThreadLocalRandom.current().nextLong(Math.max(1, base / 10));
+  }
+
+  /** The bank's api_endpoint (with or without a trailing slash or a base path) + the protocol path. */
+  static String url(String endpoint, String path) {
+    String base = endpoint.trim();
+    while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+    return base + path;
   }
 
   private static long deadline(long budgetMs) {

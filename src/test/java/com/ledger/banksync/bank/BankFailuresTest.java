@@ -57,6 +57,13 @@ class BankFailuresTest {
   }
 
   @Test
+  void urls_join_the_endpoint_and_the_path() {
+    assertThat(BankClient.url("http://127.0.0.1:4010", "/accounts")).isEqualTo("http://127.0.0.1:4010/accounts");
+    assertThat(BankClient.url("http://127.0.0.1:4010/", "/accounts")).isEqualTo("http://127.0.0.1:4010/accounts");
+    assertThat(BankClient.url(" https://api.bank.com/v1// ", "/oauth2/token")).isEqualTo("https://api.bank.com/v1/oauth2/token");
+  }
+
+  @Test
   void breaker_remote_is_scheme_host_port() {
     assertThat(BankBreakers.remoteOf("http://127.0.0.1:4010")).isEqualTo("http://127.0.0.1:4010");
     assertThat(BankBreakers.remoteOf("http://127.0.0.1:4010/api/v1")).isEqualTo("http://127.0.0.1:4010");
