@@ -1,5 +1,6 @@
 package com.ledger;
 
+import com.ledger.http.ContractLoader;
 import com.ledger.http.HttpVerticle;
 import com.ledger.http.RateLimiter;
 import com.ledger.platform.ClusterSetup;
@@ -35,12 +36,14 @@ public final class LedgerApp {
   private final Vertx vertx;
   private final NodeState node;
   private final List<String> deployments;
+  private final String httpDeployment;
 
   private LedgerApp(AppConfig cfg, Vertx vertx, NodeState node, List<String> deployments) {
     this.cfg = cfg;
     this.vertx = vertx;
     this.node = node;
     this.deployments = deployments;
+    this.httpDeployment = cfg.hasRole("http") ? deployments.get(deployments.size() - 1) : null;
   }
 
   public AppConfig config() {
@@ -107,8 +110,9 @@ public final class LedgerApp {
     }
     if (cfg.hasRole("http")) {
       RateLimiter limiter = new RateLimiter(cfg.http().rateLimitMax(), cfg.http().rateLimitWindowMs());
+      ContractLoader.Loaded contract = ContractLoader.load(vertx, cfg.http().contract()).await();
       vertx.setPeriodic(cfg.http().rateLimitWindowMs(), id -> limiter.evictIdle(System.currentTimeMillis()));
-      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter), cfg.http().instances()));
+      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, contract), cfg.http().instances()));
     }
     return ids;
   }
@@ -117,12 +121,18 @@ public final class LedgerApp {
     return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances)).await();
   }
 
-  /** Graceful stop: undeploy (HTTP servers drain in-flight requests), close pools, leave the cluster. */
+  /**
+   * Graceful stop: the HTTP verticles go first (stop accepting, drain in-flight requests while the domain
+   * verticles still answer), then everything else (workers stop claiming, pools close), then the cluster is left.
+   */
   public void close() {
+    if (httpDeployment != null) {
+      try {
+        vertx.undeploy(httpDeployment).await();
+      } catch (RuntimeException e) {
+        LOG.atWarn().setCause(e).log("HTTP undeploy failed");
+      }
+    }
     vertx.close().await();
-  }
-
-  List<String> deployments() {
-    return deployments;
   }
 }

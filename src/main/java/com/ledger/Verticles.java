@@ -1,15 +1,22 @@
 package com.ledger;
 
 import com.ledger.auth.AuthVerticle;
+import com.ledger.banksync.BankRuntime;
 import com.ledger.banksync.BankSyncVerticle;
+import com.ledger.banksync.SyncSchedulerVerticle;
+import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.payments.PaymentRetryGuard;
 import com.ledger.payments.PaymentWorkerVerticle;
 import com.ledger.payments.PaymentsVerticle;
+import com.ledger.payments.SyncImportConsumer;
 import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.jobs.JobRunnerVerticle;
 import com.ledger.platform.jobs.JobsApiVerticle;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
+import com.ledger.sandbox.SandboxBankVerticle;
+import com.ledger.sandbox.SandboxConfig;
 import com.ledger.users.UserVerticle;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -32,7 +39,19 @@ final class Verticles {
       specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard())), 1));
     }
     if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
-    if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, node), 1));
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
+    // the sandbox bank: an explicit role, or part of "all" outside prod; deployed before its clients
+    if (cfg.roles().contains("sandbox-bank") || cfg.roles().contains("all") && !cfg.isProd()) {
+      SandboxConfig sandbox = SandboxConfig.from(cfg);
+      specs.add(new Spec("sandbox-bank", () -> new SandboxBankVerticle(sandbox), 1));
+    }
+    BankRuntime bank = cfg.hasRole("banksync") || cfg.hasRole("banksync-worker") ? new BankRuntime(cfg, node) : null;
+    if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
+    if (cfg.hasRole("banksync-worker")) {
+      specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
+          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
+      specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
+    }
     return specs;
   }
 }

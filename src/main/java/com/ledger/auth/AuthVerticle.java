@@ -1,27 +1,74 @@
 package com.ledger.auth;
 
+import com.ledger.auth.api.AuthApi;
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.security.PasswordHasher;
+import com.ledger.platform.security.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Owns the {@code auth} schema and serves the auth.* addresses. */
+/**
+ * Owns the {@code auth} schema and serves the auth.* addresses (wiring only). Passwords are checked by the users
+ * context ({@code users.verify-credentials}); the {@link PasswordHasher} is accepted for symmetry with
+ * {@code Verticles} but never used here, so no hash ever crosses into this context.
+ */
 public final class AuthVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+  private static final long DAY_MS = 86_400_000L;
   private final AppConfig cfg;
-  private final PasswordHasher hasher;
   private Pool pool;
 
   public AuthVerticle(AppConfig cfg, PasswordHasher hasher) {
     this.cfg = cfg;
-    this.hasher = hasher;
   }
 
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
-    return Future.succeededFuture();
+    ConfigReader throttleCfg = ConfigReader.root(cfg.raw()).child("auth").child("login_throttle");
+    LoginThrottle throttle = new LoginThrottle(throttleCfg.integer("max_failures", 5, 1, 1_000_000),
+        throttleCfg.integer("window_seconds", 300, 1, 86_400) * 1000L, System::currentTimeMillis);
+    Clock clock = Clock.systemUTC();
+    Tokens tokens = new Tokens(new TokenVerifier(vertx, cfg.jwt(), clock), clock);
+    UsersClient users = new UsersClient(vertx, cfg.http().requestTimeoutMs());
+    AuditLog audit = new AuditLog(pool);
+    SessionService sessions = new SessionService(pool, new RefreshTokenRepository(), tokens, users, audit);
+    LoginService login = new LoginService(users, sessions, throttle, audit);
+    WhoAmI whoAmI = new WhoAmI(users);
+
+    vertx.setPeriodic(60_000, id -> throttle.evictIdle());
+    vertx.setPeriodic(DAY_MS, id -> sessions.purgeExpired()
+        .onSuccess(n -> LOG.atInfo().addKeyValue("purged", n).log("expired refresh tokens purged")));
+
+    return Future.all(List.of(
+        api(AuthApi.LOGIN, login::login),
+        api(AuthApi.REFRESH, sessions::refresh),
+        api(AuthApi.LOGOUT, sessions::logout),
+        api(AuthApi.LOGOUT_ALL, sessions::logoutAll),
+        api(AuthApi.ME, whoAmI::me),
+        api(AuthApi.VALIDATE, whoAmI::validate),
+        internal(AuthApi.REVOKE_SESSIONS, sessions::revokeSessions),
+        internal(AuthApi.AUDIT, m -> audit.record(m).map(new JsonObject()))));
+  }
+
+  private Future<Void> api(String address, Function<ApiRequest, Future<ApiReply>> handler) {
+    return Consumers.api(vertx, address, handler);
+  }
+
+  private Future<Void> internal(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return Consumers.internal(vertx, address, handler);
   }
 
   @Override

@@ -1,31 +1,67 @@
 package com.ledger.banksync;
 
+import com.ledger.banksync.api.BankSyncApi;
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
-import com.ledger.platform.observability.NodeState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.function.Function;
 
 /** Owns the {@code banksync} schema and serves the banksync.* and webhooks.* addresses. */
 public final class BankSyncVerticle extends VerticleBase {
-  private final AppConfig cfg;
-  private final NodeState node;
-  private Pool pool;
+  private static final long PRUNE_INTERVAL_MS = 3_600_000;
 
-  public BankSyncVerticle(AppConfig cfg, NodeState node) {
+  private final AppConfig cfg;
+  private final BankRuntime runtime;
+  private Pool pool;
+  private long pruneTimer = -1;
+
+  public BankSyncVerticle(AppConfig cfg, BankRuntime runtime) {
     this.cfg = cfg;
-    this.node = node;
+    this.runtime = runtime;
   }
 
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
-    return Future.succeededFuture();
+    LoginRepository loginRepo = new LoginRepository();
+    SyncJobs jobs = new SyncJobs(vertx, SyncSettings.from(cfg));
+    long budget = Math.max(500, cfg.http().requestTimeoutMs() - 1000);
+    LoginsHandler logins = new LoginsHandler(pool, loginRepo, runtime.client(vertx), runtime.cipher(), jobs, budget);
+    WebhooksHandler webhooks = new WebhooksHandler(cfg, pool, loginRepo, jobs);
+    BankRepository banks = new BankRepository();
+    pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> webhooks.prune());
+    return Future.all(List.of(
+        serve(BankSyncApi.BANKS_LIST, req -> banks.listActive(pool, blankToNull(req.queryParam("country")))
+            .map(list -> ApiReply.ok(list, new JsonObject().put("total_count", list.size())))),
+        serve(BankSyncApi.LOGINS_CREATE, logins::create),
+        serve(BankSyncApi.LOGINS_LIST, logins::list),
+        serve(BankSyncApi.LOGINS_DELETE, logins::delete),
+        serve(BankSyncApi.SYNC_LOGIN, logins::sync),
+        serve(BankSyncApi.WEBHOOKS_LIST, webhooks::list),
+        serve(BankSyncApi.WEBHOOKS_PROVIDER, webhooks::provider),
+        serve(BankSyncApi.WEBHOOKS_PAYMENT_STATUS, webhooks::paymentStatus),
+        serve(BankSyncApi.WEBHOOKS_BANK_SYNC, webhooks::bankSync),
+        serve(BankSyncApi.WEBHOOKS_FRAUD_DETECTION, webhooks::fraud)));
+  }
+
+  private Future<Void> serve(String address, Function<ApiRequest, Future<ApiReply>> handler) {
+    return Consumers.api(vertx, address, handler);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim().toUpperCase(java.util.Locale.ROOT);
   }
 
   @Override
   public Future<?> stop() {
+    if (pruneTimer >= 0) vertx.cancelTimer(pruneTimer);
     return pool.close();
   }
 }

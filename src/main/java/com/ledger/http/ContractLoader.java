@@ -17,17 +17,18 @@ import java.util.Set;
  * not validated here, so the router gets a copy with those response contents removed. Clients and /api/docs get
  * the file as written.
  */
-final class ContractLoader {
+public final class ContractLoader {
   private static final Set<String> ROUTER_MEDIA_TYPES = Set.of("application/json", "application/json; charset=utf-8",
       "multipart/form-data", "application/hal+json", "application/octet-stream", "text/plain",
       "text/plain; charset=utf-8");
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "options", "head", "trace");
 
-  record Loaded(String yaml, JsonObject published, OpenAPIContract contract) {}
+  /** The contract as published (text and JSON) and as the router uses it. Loaded once per node. */
+  public record Loaded(String yaml, JsonObject published, OpenAPIContract contract) {}
 
   private ContractLoader() {}
 
-  static Future<Loaded> load(Vertx vertx, String location) {
+  public static Future<Loaded> load(Vertx vertx, String location) {
     return vertx.executeBlocking(() -> {
       Path p = Path.of(location);
       if (Files.isRegularFile(p)) return Files.readString(p);

@@ -34,9 +34,6 @@ import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
-import io.vertx.openapi.contract.Location;
-import io.vertx.openapi.contract.Parameter;
-import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +50,13 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig cfg;
   private final NodeState node;
   private final RateLimiter limiter;
+  private final ContractLoader.Loaded contract;
   private HttpServer server;
   private Pool pool;
 
-  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter) {
+  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter, ContractLoader.Loaded contract) {
     this.cfg = cfg;
+    this.contract = contract;
     this.node = node;
     this.limiter = limiter;
   }
@@ -67,10 +66,9 @@ public final class HttpVerticle extends VerticleBase {
     HttpConfig http = cfg.http();
     pool = Pools.shared(vertx, cfg.db());
     var statuses = new UserStatusCache(vertx, ConfigTimeouts.statusCacheMs(cfg), http.requestTimeoutMs());
-    return Future.all(statuses.listen(), ContractLoader.load(vertx, http.contract()))
-        .compose(all -> {
-          ContractLoader.Loaded loaded = all.resultAt(1);
-          Router router = buildRouter(loaded, statuses);
+    return statuses.listen()
+        .compose(v -> {
+          Router router = buildRouter(contract, statuses);
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
@@ -116,43 +114,42 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator.
-   * String-typed query and header parameters reach the validator as JSON string literals of their (once-decoded)
-   * values: vertx-openapi 5.0.7 URL-decodes query values a second time ({@code +} → space) and JSON-decodes every
-   * value that is not {@code \w+}, then rejects the result as "not a string" (a keyset cursor
-   * {@code {"posted_at":…}}, {@code page=-1}, {@code page=2.5}, an Idempotency-Key {@code -5}). A JSON string literal
-   * decodes back to exactly the client's value.
+   * An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator, except on
+   * {@code x-raw-body} operations (signed webhooks), whose service checks the signature over the raw body first and
+   * only then the payload (SPEC.md §9), so the validator must not answer before it.
    */
   static RequestExtractor jsonBodies() {
-    return (rc, op) -> RequestUtils.extract(rc.request(), op, () -> Future.succeededFuture(normaliseBody(rc)))
-        .map(vr -> literalStrings(rc, op, vr));
+    return (rc, op) -> RequestUtils.extract(rc.request(), op,
+            () -> Future.succeededFuture(normaliseBody(rc, Boolean.TRUE.equals(op.getExtensions().get("x-raw-body")))))
+        .map(HttpVerticle::asSent);
   }
 
-  private static ValidatableRequest literalStrings(RoutingContext rc, Operation op, ValidatableRequest vr) {
-    Map<String, RequestParameter> query = new HashMap<>(vr.getQuery());
-    Map<String, RequestParameter> headers = new HashMap<>(vr.getHeaders());
-    for (Parameter p : op.getParameters()) {
-      if (p.getSchemaType() != SchemaType.STRING) continue;
-      if (p.getIn() == Location.QUERY) {
-        String v = rc.request().params().get(p.getName());
-        if (v != null) query.put(p.getName(), new RequestParameterImpl(Json.encode(v)));
-      } else if (p.getIn() == Location.HEADER) {
-        String v = rc.request().getHeader(p.getName());
-        if (v != null) headers.put(p.getName(), new RequestParameterImpl(Json.encode(v)));
-      }
-    }
-    return new ValidatableRequestImpl(vr.getCookies(), headers, vr.getPathParameters(), query, vr.getBody(),
-        vr.getContentType());
+  /**
+   * vertx-openapi 5.0.7 parses a string parameter that is not {@code \w+} as JSON first, so a JSON cursor, "12.5"
+   * or "-5" would fail as "not a string". Every parameter of the contract is a string, so hand the validator each
+   * path and query value JSON-quoted: it then sees exactly what was sent. Headers are read raw by the domain and
+   * none is required, so they are not validated.
+   */
+  static ValidatableRequest asSent(ValidatableRequest r) {
+    return new ValidatableRequestImpl(r.getCookies(), Map.of(), quoted(r.getPathParameters()), quoted(r.getQuery()),
+        r.getBody(), r.getContentType());
   }
 
-  static Buffer normaliseBody(RoutingContext rc) {
+  private static Map<String, RequestParameter> quoted(Map<String, RequestParameter> params) {
+    Map<String, RequestParameter> out = new HashMap<>();
+    params.forEach((k, v) -> out.put(k, v == null || v.isNull() || !(v.get() instanceof String s) ? v
+        : new RequestParameterImpl(Json.encode(s))));
+    return out;
+  }
+
+  static Buffer normaliseBody(RoutingContext rc, boolean rawBodyOperation) {
     Buffer raw = rc.body() == null ? null : rc.body().buffer();
     if (raw == null || raw.length() == 0) return Buffer.buffer("{}");
     try {
       Object v = Json.decodeValue(raw);
       return v instanceof JsonObject ? raw : Buffer.buffer("{}");
     } catch (RuntimeException malformed) {
-      return raw;
+      return rawBodyOperation ? Buffer.buffer("{}") : raw;
     }
   }
 

@@ -47,7 +47,10 @@ public final class Problems {
     String cid = Correlation.id(rc);
     res.setStatusCode(code.status).putHeader("Content-Type", CONTENT_TYPE);
     if (code.retryable() && !res.headers().contains("Retry-After")) {
-      res.putHeader("Retry-After", String.valueOf(Math.max(1, (code.category.retryDelayMs + 999) / 1000)));
+      // a 429 raised by a domain verticle (e.g. the login throttle) carries its real wait in details.retry_after_ms
+      long delayMs = code.category == ErrorCategory.RATE_LIMIT && e.details.getValue("retry_after_ms") instanceof Number n
+          ? n.longValue() : code.category.retryDelayMs;
+      res.putHeader("Retry-After", String.valueOf(Math.max(1, (delayMs + 999) / 1000)));
     }
     rc.put(Metrics.ERROR_REASON_KEY, code);
     res.end(body(code, e.getMessage(), e.details, cid, Instant.now().truncatedTo(ChronoUnit.SECONDS)).encode());

@@ -1,60 +1,84 @@
 package com.ledger.users;
 
-import com.ledger.platform.bus.Replies;
+import com.ledger.platform.bus.ApiReply;
+import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.users.api.UsersApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
-/** Owns the {@code users} schema and serves the users.* and profile.* addresses. */
+/** Owns the {@code users} schema and serves the users.* and profile.* addresses (wiring only). */
 public final class UserVerticle extends VerticleBase {
   private final AppConfig cfg;
   private final PasswordHasher hasher;
   private Pool pool;
+  private Hashing hashing;
 
   public UserVerticle(AppConfig cfg, PasswordHasher hasher) {
     this.cfg = cfg;
     this.hasher = hasher;
   }
 
+  /** {@code auth.{user,admin,support}_password_min_length}, each ≥ 6 (SPEC.md §4.6). */
+  public static UserInput.PasswordRules passwordRules(AppConfig cfg) {
+    ConfigReader auth = ConfigReader.root(cfg.raw()).child("auth");
+    return new UserInput.PasswordRules(auth.integer("user_password_min_length", 8, 6, 255),
+        auth.integer("admin_password_min_length", 15, 6, 255), auth.integer("support_password_min_length", 15, 6, 255));
+  }
+
+  /** Size of the node's shared Argon2 worker pool ({@code auth.password.hash_threads}). */
+  public static int hashThreads(AppConfig cfg) {
+    return ConfigReader.root(cfg.raw()).child("auth").child("password").integer("hash_threads", 2, 1, 64);
+  }
+
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
-    return vertx.eventBus().<JsonObject>consumer(UsersApi.STATUS, this::onStatus).completion();
+    hashing = new Hashing(hasher, vertx.createSharedWorkerExecutor("pwd-hash", hashThreads(cfg)));
+    UserInput.PasswordRules rules = passwordRules(cfg);
+    UserRepository repo = new UserRepository(pool);
+    UserEvents events = new UserEvents(vertx, cfg.http().requestTimeoutMs());
+    CredentialService credentials = new CredentialService(repo, hashing);
+    UserAdminService users = new UserAdminService(repo, hashing, events, rules);
+    ProfileService profile = new ProfileService(repo, hashing, events, users, rules);
+
+    List<Future<?>> regs = new ArrayList<>();
+    regs.add(api(UsersApi.REGISTER, users::register));
+    regs.add(api(UsersApi.CREATE, users::create));
+    regs.add(api(UsersApi.LIST, users::list));
+    regs.add(api(UsersApi.KEYSET, users::keyset));
+    regs.add(api(UsersApi.STATS, users::stats));
+    regs.add(api(UsersApi.GET, users::get));
+    regs.add(api(UsersApi.UPDATE, users::update));
+    regs.add(api(UsersApi.DELETE, users::delete));
+    regs.add(api(UsersApi.PROFILE_GET, profile::get));
+    regs.add(api(UsersApi.PROFILE_UPDATE, profile::update));
+    regs.add(api(UsersApi.PROFILE_CHANGE_PASSWORD, profile::changePassword));
+    regs.add(internal(UsersApi.VERIFY_CREDENTIALS, credentials::verify));
+    regs.add(internal(UsersApi.FIND, b -> credentials.find(b.getString("user_id"))));
+    regs.add(internal(UsersApi.STATUS, b -> credentials.status(b.getString("user_id"))));
+    return Future.all(regs);
   }
 
-  private void onStatus(Message<JsonObject> m) {
-    Replies.of(m, status(m.body().getString("user_id")), v -> v);
+  private Future<Void> api(String address, Function<ApiRequest, Future<ApiReply>> handler) {
+    return Consumers.api(vertx, address, handler);
   }
 
-  Future<JsonObject> status(String userId) {
-    UUID id;
-    try {
-      id = UUID.fromString(userId);
-    } catch (RuntimeException e) {
-      return Future.succeededFuture(new JsonObject().put("found", false));
-    }
-    return pool.preparedQuery("SELECT status, active, suspended, deleted, role, email FROM users.users WHERE id = $1")
-        .execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) return new JsonObject().put("found", false);
-          Row r = rows.iterator().next();
-          return new JsonObject().put("found", true).put("status", r.getString("status"))
-              .put("active", r.getBoolean("active")).put("suspended", r.getBoolean("suspended"))
-              .put("deleted", r.getBoolean("deleted")).put("role", r.getString("role")).put("email", r.getString("email"));
-        });
+  private Future<Void> internal(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return Consumers.internal(vertx, address, handler);
   }
 
   @Override
   public Future<?> stop() {
-    return pool.close();
+    return Future.all(hashing == null ? Future.succeededFuture() : hashing.close(), pool.close());
   }
 }

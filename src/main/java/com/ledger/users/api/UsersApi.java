@@ -14,6 +14,16 @@ public final class UsersApi {
   public static final String PROFILE_UPDATE = "profile.update";
   public static final String PROFILE_CHANGE_PASSWORD = "profile.change-password";
 
+  /**
+   * Internal (login): {@code {email, password}} as sent by the client. Field rules fail with their reason (400 / 401);
+   * otherwise always exactly one Argon2 verification (a dummy one for an unknown email), then
+   * {@code {outcome: "ok", user}} | {@code {outcome: "invalid"}} | {@code {outcome: "inactive", user_id}}.
+   * The password hash never leaves the users context.
+   */
+  public static final String VERIFY_CREDENTIALS = "users.verify-credentials";
+  /** Internal: {@code {user_id}} → {@code {found, user?}} (the §5.1 user object). */
+  public static final String FIND = "users.find";
+
   /** Internal: {@code {user_id}} → {@code {found, status, active, suspended, deleted, role, email}}. */
   public static final String STATUS = "users.status";
   /** Published (cluster-wide) when a user's status or role changes or the user is deleted: {@code {user_id}}. */

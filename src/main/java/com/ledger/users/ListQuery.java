@@ -1,0 +1,98 @@
+package com.ledger.users;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** Pure parsing of the user listing's query parameters (SPEC.md §2.1 paging rules, §2.3 sort and cursor). */
+public final class ListQuery {
+  public static final int DEFAULT_PAGE_SIZE = 20;
+  public static final int MAX_PAGE_SIZE = 100;
+  /** Sortable fields → columns (a constant map: nothing the client sends reaches the SQL text). */
+  static final Map<String, String> SORT_COLUMNS = Map.of(
+      "email", "email", "full_name", "full_name", "role", "role", "status", "status",
+      "inserted_at", "inserted_at", "created_at", "inserted_at", "updated_at", "updated_at");
+  static final String DEFAULT_ORDER = "inserted_at DESC, id DESC";
+
+  /** A keyset position: rows strictly after (inserted_at, id) in (inserted_at desc, id desc) order. */
+  public record Cursor(OffsetDateTime insertedAt, UUID id) {}
+
+  private ListQuery() {}
+
+  /** page: an integer ≥ 1, anything else silently 1. */
+  public static int page(String raw) {
+    Integer n = parseInt(raw);
+    return n == null || n < 1 ? 1 : n;
+  }
+
+  /** page_size / limit: 1..100; above 100 → 100; anything else (0, negative, text, absent) → 20. */
+  public static int pageSize(String raw) {
+    Integer n = parseInt(raw);
+    if (n == null) {
+      // a number too large for an int is still "above 100"
+      return raw != null && raw.trim().matches("\\+?\\d{10,}") ? MAX_PAGE_SIZE : DEFAULT_PAGE_SIZE;
+    }
+    if (n < 1) return DEFAULT_PAGE_SIZE;
+    return Math.min(n, MAX_PAGE_SIZE);
+  }
+
+  /**
+   * sort = comma-separated {@code field[:asc|:desc]} → an ORDER BY clause made only of whitelisted columns.
+   * Unknown fields are dropped, an unknown direction falls back to asc, a repeated field keeps its first use;
+   * nothing usable → {@code inserted_at DESC}. {@code id} always ends the clause as the tie-breaker.
+   */
+  public static String orderBy(String raw) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    if (raw != null) {
+      for (String item : raw.split(",")) {
+        String[] parts = item.trim().split(":", -1);
+        String column = SORT_COLUMNS.get(parts[0].trim().toLowerCase(Locale.ROOT));
+        if (column == null || keys.containsKey(column)) continue;
+        String dir = parts.length > 1 && parts[1].trim().equalsIgnoreCase("desc") ? "DESC" : "ASC";
+        keys.put(column, dir);
+      }
+    }
+    if (keys.isEmpty()) return DEFAULT_ORDER;
+    List<String> terms = new ArrayList<>();
+    keys.forEach((c, d) -> terms.add(c + " " + d));
+    terms.add("id " + keys.values().iterator().next());
+    return String.join(", ", terms);
+  }
+
+  /** The keyset cursor: JSON {@code {"inserted_at": RFC 3339, "id": uuid}}; anything malformed → null (first page). */
+  public static Cursor cursor(String raw) {
+    if (raw == null || raw.isBlank()) return null;
+    try {
+      JsonObject j = new JsonObject(raw);
+      String at = j.getString("inserted_at");
+      String id = j.getString("id");
+      if (at == null || id == null) return null;
+      return new Cursor(OffsetDateTime.parse(at), UUID.fromString(id));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The cursor object handed back to the client. */
+  public static JsonObject cursorJson(Instant insertedAt, String id) {
+    return new JsonObject().put("inserted_at", insertedAt.toString()).put("id", id);
+  }
+
+  /** ceil(total / size), 0 when total is 0. */
+  public static long totalPages(long total, int size) {
+    return total == 0 ? 0 : (total + size - 1) / size;
+  }
+
+  private static Integer parseInt(String raw) {
+    if (raw == null) return null;
+    String s = raw.trim();
+    if (!s.matches("[+-]?\\d{1,9}")) return null;
+    return Integer.parseInt(s);
+  }
+}

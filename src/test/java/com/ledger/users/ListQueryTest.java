@@ -1,0 +1,73 @@
+package com.ledger.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** SPEC.md §2.1 paging and §2.3 sort/cursor parsing. */
+class ListQueryTest {
+  @ParameterizedTest(name = "page {0} → {1}")
+  @CsvSource(nullValues = "NULL", value = {"NULL,1", "1,1", "7,7", "' 3 ',3", "0,1", "-2,1", "abc,1", "1.5,1",
+      "'',1", "99999999999,1"})
+  void page(String raw, int expected) {
+    assertThat(ListQuery.page(raw)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "page_size {0} → {1}")
+  @CsvSource(nullValues = "NULL", value = {"NULL,20", "1,1", "50,50", "100,100", "101,100", "1000,100",
+      "99999999999,100", "0,20", "-5,20", "ten,20", "2.5,20", "'',20"})
+  void page_size_and_limit(String raw, int expected) {
+    assertThat(ListQuery.pageSize(raw)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "sort {0} → {1}")
+  @CsvSource(nullValues = "NULL", delimiter = '|', value = {
+      "NULL|inserted_at DESC, id DESC",
+      "''|inserted_at DESC, id DESC",
+      "email|email ASC, id ASC",
+      "email:asc|email ASC, id ASC",
+      "email:desc|email DESC, id DESC",
+      "EMAIL:DESC|email DESC, id DESC",
+      "email:sideways|email ASC, id ASC",
+      "created_at:desc|inserted_at DESC, id DESC",
+      "created_at,inserted_at:desc|inserted_at ASC, id ASC",
+      "role:desc,full_name|role DESC, full_name ASC, id DESC",
+      "status, updated_at:desc|status ASC, updated_at DESC, id ASC",
+      "password_hash|inserted_at DESC, id DESC",
+      "id:desc|inserted_at DESC, id DESC",
+      "email;DROP TABLE users|inserted_at DESC, id DESC",
+      "nope:desc,email|email ASC, id ASC"})
+  void sort_whitelist(String raw, String expected) {
+    assertThat(ListQuery.orderBy(raw)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "malformed cursor {0} is ignored")
+  @NullSource
+  @ValueSource(strings = {"", "garbage", "[]", "{}", "{\"inserted_at\":\"2025-01-01T00:00:00Z\"}",
+      "{\"inserted_at\":\"yesterday\",\"id\":\"0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11\"}",
+      "{\"inserted_at\":\"2025-01-01T00:00:00Z\",\"id\":\"not-a-uuid\"}",
+      "{\"inserted_at\":5,\"id\":\"0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11\"}"})
+  void malformed_cursor(String raw) {
+    assertThat(ListQuery.cursor(raw)).isNull();
+  }
+
+  @ParameterizedTest(name = "cursor {0}")
+  @ValueSource(strings = {"{\"inserted_at\":\"2025-10-10T12:00:00Z\",\"id\":\"0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11\"}",
+      "{\"id\":\"0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11\",\"inserted_at\":\"2025-10-10T14:00:00+02:00\",\"x\":1}"})
+  void valid_cursor(String raw) {
+    ListQuery.Cursor c = ListQuery.cursor(raw);
+    assertThat(c.id()).isEqualTo(UUID.fromString("0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11"));
+    assertThat(c.insertedAt().toInstant()).isEqualTo(OffsetDateTime.parse("2025-10-10T12:00:00Z").toInstant());
+  }
+
+  @ParameterizedTest(name = "total_pages({0}, {1}) = {2}")
+  @CsvSource({"0,20,0", "1,20,1", "20,20,1", "21,20,2", "100,7,15"})
+  void total_pages(long total, int size, long expected) {
+    assertThat(ListQuery.totalPages(total, size)).isEqualTo(expected);
+  }
+}
