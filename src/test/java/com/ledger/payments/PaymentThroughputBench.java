@@ -112,7 +112,7 @@ class PaymentThroughputBench {
       List<String> ids = fx.queryStrings("INSERT INTO payments.user_payments (amount, direction, description, payment_type, "
           + "status, user_bank_account_id, user_id) SELECT 1.00, 'DEBIT', 'sync ' || g, 'PAYMENT', 'PENDING', ("
           + arr + ")[1 + g % " + ACCOUNTS + "], ? FROM generate_series(1, ?) g RETURNING id::text", u.id(), SYNC_PAYMENTS);
-      int clients = 16;
+      int clients = Integer.getInteger("ledger.bench.clients", 16);
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       List<Callable<Integer>> work = new ArrayList<>();
       for (String id : ids) {
