@@ -26,6 +26,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void contexts_do_not_reach_into_the_http_edge() {
+    noClasses().that().resideInAnyPackage("com.ledger.auth..", "com.ledger.users..", "com.ledger.payments..",
+        "com.ledger.banksync..", "com.ledger.sandbox..", "com.ledger.platform..")
+        .should().dependOnClassesThat().resideInAPackage("com.ledger.http..").check(CLASSES);
+  }
+
+  @Test
   void contexts_use_only_each_others_apis() {
     for (String from : CONTEXTS) {
       for (String to : CONTEXTS) {

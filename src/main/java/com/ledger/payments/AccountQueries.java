@@ -2,6 +2,7 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
+import com.ledger.platform.bus.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
@@ -46,7 +47,7 @@ final class AccountQueries {
           INVALID_DIRECTION);
       OffsetDateTime from = QueryParams.dateTime(req.queryParam("date_from"), "date_from");
       OffsetDateTime to = QueryParams.dateTime(req.queryParam("date_to"), "date_to");
-      int limit = QueryParams.pageSize(req.queryParam("limit"));
+      int limit = Paging.pageSize(req.queryParam("limit"));
       QueryParams.Cursor after = QueryParams.cursor(req.queryParam("cursor")).orElse(null);
       return AccountRepository.transactions(pool, a.id(), direction, from, to, after, limit + 1).map(rows -> {
         boolean more = rows.size() > limit;

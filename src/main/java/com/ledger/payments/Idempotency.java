@@ -1,6 +1,6 @@
 package com.ledger.payments;
 
-import com.ledger.http.Problems;
+import com.ledger.platform.errors.ProblemBody;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Envelope;
@@ -125,7 +125,7 @@ final class Idempotency {
   }
 
   static Rendered problem(LedgerException le, String cid) {
-    return new Rendered(le.code.status, Problems.CONTENT_TYPE,
-        Problems.body(le.code, le.getMessage(), le.details, cid, Instant.now()).encode());
+    return new Rendered(le.code.status, ProblemBody.CONTENT_TYPE,
+        ProblemBody.of(le.code, le.getMessage(), le.details, cid, Instant.now()).encode());
   }
 }

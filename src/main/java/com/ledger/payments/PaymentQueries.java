@@ -2,6 +2,7 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
+import com.ledger.platform.bus.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
@@ -34,13 +35,13 @@ final class PaymentQueries {
         INVALID_PAYMENT_TYPE);
     OffsetDateTime from = QueryParams.dateTime(req.queryParam("date_from"), "date_from");
     OffsetDateTime to = QueryParams.dateTime(req.queryParam("date_to"), "date_to");
-    int page = QueryParams.page(req.queryParam("page"));
-    int size = QueryParams.pageSize(req.queryParam("page_size"));
+    int page = Paging.page(req.queryParam("page"));
+    int size = Paging.pageSize(req.queryParam("page_size"));
     var filter = new PaymentRepository.Filter(Requests.callerId(c), direction, status, type, from, to);
-    Future<List<Payment>> rows = PaymentRepository.list(pool, filter, size, (page - 1L) * size);
+    Future<List<Payment>> rows = PaymentRepository.list(pool, filter, size, Paging.offset(page, size));
     Future<Long> total = PaymentRepository.count(pool, filter);
     return Future.all(rows, total).map(all -> ApiReply.ok(json(rows.result()), new JsonObject().put("action", "listed")
-        .put("pagination", QueryParams.offsetPagination(page, size, total.result(), true))));
+        .put("pagination", Paging.offsetMetadata(page, size, total.result(), true))));
   }
 
   Future<ApiReply> get(ApiRequest req) {

@@ -3,7 +3,6 @@ package com.ledger.payments;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -17,19 +16,6 @@ final class QueryParams {
 
   /** A keyset position: rows strictly after ({@code postedAt}, {@code id}) in descending order. */
   record Cursor(OffsetDateTime postedAt, UUID id) {}
-
-  /** page: an integer ≥ 1, anything else silently 1. */
-  static int page(String raw) {
-    Integer n = integer(raw);
-    return n == null || n < 1 ? 1 : n;
-  }
-
-  /** page_size / limit: 1..100, above 100 → 100, anything else → 20. */
-  static int pageSize(String raw) {
-    Integer n = integer(raw);
-    if (n == null || n < 1) return 20;
-    return Math.min(n, 100);
-  }
 
   /** An enum filter, trimmed and upper-cased; absent → null; not allowed → 400 with {@code invalid}. */
   static String enumFilter(String raw, String field, Set<String> allowed, ErrorCode invalid) {
@@ -64,19 +50,4 @@ final class QueryParams {
     }
   }
 
-  static JsonObject offsetPagination(int page, int size, long total, boolean withNav) {
-    long pages = total == 0 ? 0 : (total + size - 1) / size;
-    JsonObject p = new JsonObject().put("page", page).put("page_size", size).put("total_count", total)
-        .put("total_pages", pages);
-    if (withNav) p.put("has_next", (long) page * size < total).put("has_prev", page > 1);
-    return p;
-  }
-
-  private static Integer integer(String raw) {
-    if (raw == null || !raw.matches("[+-]?\\d{1,40}")) return null;
-    BigInteger b = new BigInteger(raw.startsWith("+") ? raw.substring(1) : raw);
-    if (b.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) return Integer.MAX_VALUE;
-    if (b.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0) return Integer.MIN_VALUE;
-    return b.intValue();
-  }
 }

@@ -10,10 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** Pure parsing of the user listing's query parameters (SPEC.md §2.1 paging rules, §2.3 sort and cursor). */
+/** Pure parsing of the user listing's sort and cursor (SPEC.md §2.3); paging is {@link com.ledger.platform.bus.Paging}. */
 public final class ListQuery {
-  public static final int DEFAULT_PAGE_SIZE = 20;
-  public static final int MAX_PAGE_SIZE = 100;
   /** Sortable fields → columns (a constant map: nothing the client sends reaches the SQL text). */
   static final Map<String, String> SORT_COLUMNS = Map.of(
       "email", "email", "full_name", "full_name", "role", "role", "status", "status",
@@ -24,23 +22,6 @@ public final class ListQuery {
   public record Cursor(OffsetDateTime insertedAt, UUID id) {}
 
   private ListQuery() {}
-
-  /** page: an integer ≥ 1, anything else silently 1. */
-  public static int page(String raw) {
-    Integer n = parseInt(raw);
-    return n == null || n < 1 ? 1 : n;
-  }
-
-  /** page_size / limit: 1..100; above 100 → 100; anything else (0, negative, text, absent) → 20. */
-  public static int pageSize(String raw) {
-    Integer n = parseInt(raw);
-    if (n == null) {
-      // a number too large for an int is still "above 100"
-      return raw != null && raw.trim().matches("\\+?\\d{10,}") ? MAX_PAGE_SIZE : DEFAULT_PAGE_SIZE;
-    }
-    if (n < 1) return DEFAULT_PAGE_SIZE;
-    return Math.min(n, MAX_PAGE_SIZE);
-  }
 
   /**
    * sort = comma-separated {@code field[:asc|:desc]} → an ORDER BY clause made only of whitelisted columns.
@@ -84,15 +65,4 @@ public final class ListQuery {
     return new JsonObject().put("inserted_at", insertedAt.toString()).put("id", id);
   }
 
-  /** ceil(total / size), 0 when total is 0. */
-  public static long totalPages(long total, int size) {
-    return total == 0 ? 0 : (total + size - 1) / size;
-  }
-
-  private static Integer parseInt(String raw) {
-    if (raw == null) return null;
-    String s = raw.trim();
-    if (!s.matches("[+-]?\\d{1,9}")) return null;
-    return Integer.parseInt(s);
-  }
 }

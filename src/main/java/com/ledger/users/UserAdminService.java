@@ -2,6 +2,7 @@ package com.ledger.users;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
+import com.ledger.platform.bus.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
@@ -50,17 +51,17 @@ final class UserAdminService {
   /** GET /users: exact filters, whitelisted sort, offset pagination; total_count counts the filtered rows. */
   Future<ApiReply> list(ApiRequest req) {
     requireList(req);
-    int page = ListQuery.page(req.queryParam("page"));
-    int size = ListQuery.pageSize(req.queryParam("page_size"));
+    int page = Paging.page(req.queryParam("page"));
+    int size = Paging.pageSize(req.queryParam("page_size"));
     String status = req.queryParam("status");
     String role = req.queryParam("role");
     String order = ListQuery.orderBy(req.queryParam("sort"));
-    return Future.all(repo.page(status, role, order, size, (long) (page - 1) * size), repo.count(status, role))
+    return Future.all(repo.page(status, role, order, size, Paging.offset(page, size)), repo.count(status, role))
         .map(all -> {
           JsonArray users = all.resultAt(0);
           long total = all.<Long>resultAt(1);
           JsonObject pagination = new JsonObject().put("page", page).put("page_size", size).put("total_count", total)
-              .put("total_pages", ListQuery.totalPages(total, size));
+              .put("total_pages", Paging.totalPages(total, size));
           return ApiReply.ok(users, new JsonObject().put("pagination", pagination));
         });
   }
@@ -68,7 +69,7 @@ final class UserAdminService {
   /** GET /users/keyset: (inserted_at desc, id desc), exact has_more by fetching limit + 1. */
   Future<ApiReply> keyset(ApiRequest req) {
     requireList(req);
-    int limit = ListQuery.pageSize(req.queryParam("limit"));
+    int limit = Paging.pageSize(req.queryParam("limit"));
     ListQuery.Cursor cursor = ListQuery.cursor(req.queryParam("cursor"));
     return repo.keyset(req.queryParam("status"), req.queryParam("role"), cursor, limit + 1).map(rows -> {
       JsonArray users = new JsonArray();

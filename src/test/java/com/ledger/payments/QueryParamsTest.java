@@ -12,19 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class QueryParamsTest {
 
-  @ParameterizedTest
-  @CsvSource(nullValues = "NULL", value = {"NULL,1", "1,1", "7,7", "0,1", "-3,1", "abc,1", "2.5,1", "99999999999999,2147483647"})
-  void page(String raw, int expected) {
-    assertThat(QueryParams.page(raw)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest
-  @CsvSource(nullValues = "NULL", value = {"NULL,20", "1,1", "50,50", "100,100", "101,100", "0,20", "-1,20", "x,20",
-      "99999999999999,100"})
-  void page_size_and_limit(String raw, int expected) {
-    assertThat(QueryParams.pageSize(raw)).isEqualTo(expected);
-  }
-
   @Test
   void filters_normalize_or_fail_with_the_fields_reason() {
     assertThat(QueryParams.enumFilter(" debit ", "direction", PaymentInput.DIRECTIONS, ErrorCode.INVALID_DIRECTION))
@@ -60,11 +47,4 @@ class QueryParamsTest {
     }
   }
 
-  @Test
-  void offset_pagination_metadata() {
-    assertThat(QueryParams.offsetPagination(2, 10, 25, true)).isEqualTo(new JsonObject().put("page", 2)
-        .put("page_size", 10).put("total_count", 25L).put("total_pages", 3L).put("has_next", true).put("has_prev", true));
-    assertThat(QueryParams.offsetPagination(1, 20, 0, true).getLong("total_pages")).isZero();
-    assertThat(QueryParams.offsetPagination(3, 10, 30, true).getBoolean("has_next")).isFalse();
-  }
 }

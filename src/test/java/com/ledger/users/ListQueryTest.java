@@ -11,20 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** SPEC.md §2.1 paging and §2.3 sort/cursor parsing. */
 class ListQueryTest {
-  @ParameterizedTest(name = "page {0} → {1}")
-  @CsvSource(nullValues = "NULL", value = {"NULL,1", "1,1", "7,7", "' 3 ',3", "0,1", "-2,1", "abc,1", "1.5,1",
-      "'',1", "99999999999,1"})
-  void page(String raw, int expected) {
-    assertThat(ListQuery.page(raw)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest(name = "page_size {0} → {1}")
-  @CsvSource(nullValues = "NULL", value = {"NULL,20", "1,1", "50,50", "100,100", "101,100", "1000,100",
-      "99999999999,100", "0,20", "-5,20", "ten,20", "2.5,20", "'',20"})
-  void page_size_and_limit(String raw, int expected) {
-    assertThat(ListQuery.pageSize(raw)).isEqualTo(expected);
-  }
-
   @ParameterizedTest(name = "sort {0} → {1}")
   @CsvSource(nullValues = "NULL", delimiter = '|', value = {
       "NULL|inserted_at DESC, id DESC",
@@ -65,9 +51,4 @@ class ListQueryTest {
     assertThat(c.insertedAt().toInstant()).isEqualTo(OffsetDateTime.parse("2025-10-10T12:00:00Z").toInstant());
   }
 
-  @ParameterizedTest(name = "total_pages({0}, {1}) = {2}")
-  @CsvSource({"0,20,0", "1,20,1", "20,20,1", "21,20,2", "100,7,15"})
-  void total_pages(long total, int size, long expected) {
-    assertThat(ListQuery.totalPages(total, size)).isEqualTo(expected);
-  }
 }

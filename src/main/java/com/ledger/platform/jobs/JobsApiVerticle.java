@@ -1,5 +1,6 @@
 package com.ledger.platform.jobs;
 
+import com.ledger.platform.bus.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
@@ -76,7 +77,7 @@ public final class JobsApiVerticle extends VerticleBase {
           JsonArray data = new JsonArray();
           for (Job j : all.<java.util.List<Job>>resultAt(0)) data.add(j.toJson());
           long total = all.<Long>resultAt(1);
-          return ApiReply.ok(data, new JsonObject().put("pagination", Paging.offsetMetadata(page, size, total)));
+          return ApiReply.ok(data, new JsonObject().put("pagination", Paging.offsetMetadata(page, size, total, false)));
         });
   }
 
