@@ -76,7 +76,9 @@ public final class LedgerApp {
     } else {
       vertxFuture = Future.succeededFuture(builder.with(options).build());
     }
-    // Flyway (blocking JDBC) runs on this thread while the cluster forms.
+    // The contract is parsed as soon as Vert.x is up, while Flyway (blocking JDBC) runs on this thread.
+    Future<ContractLoader.Loaded> contract = vertxFuture.compose(v -> cfg.hasRole("http")
+        ? ContractLoader.load(v, cfg.http().contract()) : Future.succeededFuture());
     Migrations.Result migrated;
     try {
       migrated = Migrations.migrate(cfg.db());
@@ -90,7 +92,7 @@ public final class LedgerApp {
     try {
       PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg));
       if (cfg.seedDemoData()) new DemoSeed(cfg, hasher, Secrets.bankTokenCipher(cfg)).run();
-      List<String> ids = deploy(vertx, cfg, node, hasher);
+      List<String> ids = deploy(vertx, cfg, node, hasher, contract);
       node.markDeployed();
       LOG.atInfo().addKeyValue("node", cfg.nodeName()).addKeyValue("roles", cfg.roles())
           .addKeyValue("migrationsExecuted", migrated.executed()).addKeyValue("clustered", cm != null)
@@ -103,22 +105,26 @@ public final class LedgerApp {
     }
   }
 
-  private static List<String> deploy(Vertx vertx, AppConfig cfg, NodeState node, PasswordHasher hasher) {
-    List<String> ids = new ArrayList<>();
+  /** The domain verticles together, then (once their consumers are registered) the HTTP verticles. */
+  private static List<String> deploy(Vertx vertx, AppConfig cfg, NodeState node, PasswordHasher hasher,
+      Future<ContractLoader.Loaded> contract) {
+    List<Future<String>> domain = new ArrayList<>();
     for (Verticles.Spec spec : Verticles.forNode(cfg, node, hasher)) {
-      ids.add(deploy(vertx, spec.factory(), spec.instances()));
+      domain.add(deploy(vertx, spec.factory(), spec.instances()));
     }
+    Future.all(domain).await();
+    List<String> ids = new ArrayList<>(domain.stream().map(Future::result).toList());
     if (cfg.hasRole("http")) {
       RateLimiter limiter = new RateLimiter(cfg.http().rateLimitMax(), cfg.http().rateLimitWindowMs());
-      ContractLoader.Loaded contract = ContractLoader.load(vertx, cfg.http().contract()).await();
+      ContractLoader.Loaded loaded = contract.await();
       vertx.setPeriodic(cfg.http().rateLimitWindowMs(), id -> limiter.evictIdle(System.currentTimeMillis()));
-      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, contract), cfg.http().instances()));
+      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, loaded), cfg.http().instances()).await());
     }
     return ids;
   }
 
-  private static String deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> factory, int instances) {
-    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances)).await();
+  private static Future<String> deploy(Vertx vertx, Supplier<io.vertx.core.Deployable> factory, int instances) {
+    return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances));
   }
 
   /**
