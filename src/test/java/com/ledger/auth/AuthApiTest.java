@@ -1,5 +1,6 @@
 package com.ledger.auth;
 
+import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
@@ -469,10 +470,4 @@ class AuthApiTest {
     assertProblem(api.post("/api/auth/refresh", refreshBody(s.refresh()), null), 401, "invalid_token", null);
   }
 
-  static void assertProblem(Api.Resp r, int status, String reason, String field) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.header("content-type")).startsWith("application/problem+json");
-    assertThat(r.reason()).as(r.body()).isEqualTo(reason);
-    if (field != null) assertThat(r.json().getJsonObject("details").getString("field")).as(r.body()).isEqualTo(field);
-  }
 }

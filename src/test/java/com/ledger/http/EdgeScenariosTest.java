@@ -1,6 +1,6 @@
 package com.ledger.http;
 
-import static com.ledger.http.HttpEdgeTest.assertProblem;
+import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api.Resp;

@@ -1,5 +1,6 @@
 package com.ledger.http;
 
+import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api.Resp;
@@ -27,20 +28,6 @@ class HttpEdgeTest {
   @AfterAll
   static void stop() {
     app.close();
-  }
-
-  static void assertProblem(Resp r, int status, String reason) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.header("content-type")).startsWith("application/problem+json");
-    JsonObject p = r.json();
-    assertThat(p.getString("reason")).isEqualTo(reason);
-    assertThat(p.getInteger("status")).isEqualTo(status);
-    assertThat(p.getInteger("code")).isEqualTo(status);
-    assertThat(p.getString("type")).isEqualTo("https://api.ledgerbank.com/problems/" + reason);
-    assertThat(p.getString("instance")).isEqualTo(r.header("x-correlation-id"));
-    assertThat(p.getJsonObject("error").getString("reason")).isEqualTo(reason);
-    assertThat(p.getJsonObject("details")).isNotNull();
-    assertThat(r.body()).doesNotContain("Exception").doesNotContain("at com.");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package com.ledger.payments;
 
 import static com.ledger.payments.Fixtures.create;
-import static com.ledger.payments.PaymentsApiTest.assertProblem;
+import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.payments.Fixtures.User;

@@ -2,6 +2,7 @@ package com.ledger.payments;
 
 import static com.ledger.payments.Fixtures.body;
 import static com.ledger.payments.Fixtures.create;
+import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.payments.Fixtures.User;
@@ -33,17 +34,6 @@ class PaymentsApiTest {
   @AfterAll
   static void stop() {
     app.close();
-  }
-
-  static void assertProblem(Resp r, int status, String reason) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.header("content-type")).startsWith("application/problem+json");
-    assertThat(r.reason()).as(r.body()).isEqualTo(reason);
-  }
-
-  static void assertProblem(Resp r, int status, String reason, String field) {
-    assertProblem(r, status, reason);
-    assertThat(r.json().getJsonObject("details").getString("field")).isEqualTo(field);
   }
 
   // ------------------------------------------------------------------ create
