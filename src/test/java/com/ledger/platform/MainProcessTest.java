@@ -2,6 +2,9 @@ package com.ledger.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ledger.support.Api;
+import com.ledger.support.TestApp;
+import com.ledger.support.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +35,44 @@ class MainProcessTest {
 
   static List<String> lines(String s) {
     return s.lines().filter(l -> !l.isBlank()).filter(l -> !l.startsWith("WARNING")).toList();
+  }
+
+  @Test
+  void environment_overrides_reach_the_running_service_and_sigterm_stops_it() throws Exception {
+    String db = TestDatabase.fresh();
+    int port = TestApp.freePort();
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(javaBin, "-cp", System.getProperty("java.class.path"), "com.ledger.Main"));
+    pb.environment().keySet().removeIf(k -> k.startsWith("LEDGER_"));
+    pb.environment().putAll(Map.of("LEDGER_DB_URL", db, "LEDGER_HTTP_PORT", String.valueOf(port),
+        "LEDGER_HTTP_HOST", "127.0.0.1", "LEDGER_APP_ENV", "test", "LEDGER_JWT_SECRET", TestApp.JWT_SECRET,
+        "LEDGER_ROLES", "http,users", "LEDGER_SEED_DEMO_DATA", "false", "LEDGER_RATE_LIMIT_MAX_REQUESTS", "3"));
+    pb.redirectErrorStream(true);
+    java.io.File out = java.io.File.createTempFile("ledger-main", ".log");
+    pb.redirectOutput(out);
+    Process p = pb.start();
+    try {
+      Api api = new Api("http://127.0.0.1:" + port);
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      Api.Resp ready = null;
+      while (System.nanoTime() < deadline && p.isAlive()) {
+        try {
+          ready = api.get("/api/health/ready", null);
+          if (ready.status() == 200) break;
+        } catch (IllegalStateException notYet) {
+          // connection refused until the server listens
+        }
+        Thread.sleep(50);  // poll interval, bounded by the deadline
+      }
+      assertThat(ready).as("the service answered on LEDGER_HTTP_PORT").isNotNull();
+      assertThat(ready.status()).isEqualTo(200);
+      assertThat(ready.header("x-rate-limit-limit")).as("LEDGER_RATE_LIMIT_MAX_REQUESTS").isEqualTo("3");
+    } finally {
+      p.destroy();  // SIGTERM
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+      TestDatabase.drop(db);
+    }
+    assertThat(java.nio.file.Files.readString(out.toPath())).contains("shutting down").contains("\"stopped\"");
   }
 
   @Test
