@@ -33,7 +33,7 @@ final class Verticles {
   static List<Spec> forNode(AppConfig cfg, NodeState node, PasswordHasher hasher) {
     List<Spec> specs = new ArrayList<>();
     if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(cfg, hasher), 1));
-    if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg, hasher), 1));
+    if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
     if (cfg.hasRole("payments")) {
       specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard())), 1));

@@ -7,7 +7,6 @@ import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.db.Pools;
-import com.ledger.platform.security.PasswordHasher;
 import com.ledger.platform.security.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,8 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the {@code auth} schema and serves the auth.* addresses (wiring only). Passwords are checked by the users
- * context ({@code users.verify-credentials}); the {@link PasswordHasher} is accepted for symmetry with
- * {@code Verticles} but never used here, so no hash ever crosses into this context.
+ * context ({@code users.verify-credentials}), so no password hash ever crosses into this context.
  */
 public final class AuthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
@@ -30,7 +28,7 @@ public final class AuthVerticle extends VerticleBase {
   private final AppConfig cfg;
   private Pool pool;
 
-  public AuthVerticle(AppConfig cfg, PasswordHasher hasher) {
+  public AuthVerticle(AppConfig cfg) {
     this.cfg = cfg;
   }
 

@@ -23,7 +23,6 @@ import java.util.Map;
  */
 final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MS = 2000;
-  private final Vertx vertx;
   private final Pool pool;
   private final int poolMax;
   private final NodeState node;
@@ -31,7 +30,6 @@ final class HealthRoutes {
   private final Handler<RoutingContext> scrape;
 
   HealthRoutes(Vertx vertx, Pool pool, int poolMax, NodeState node) {
-    this.vertx = vertx;
     this.pool = pool;
     this.poolMax = poolMax;
     this.node = node;

@@ -39,7 +39,7 @@ class LoginHashingTest {
     hasher = new PasswordHasher(new PasswordHasher.Params(4096, 1, 1));
     vertx = Vertx.vertx();
     vertx.deployVerticle(new UserVerticle(cfg, hasher)).await();
-    vertx.deployVerticle(new AuthVerticle(cfg, hasher)).await();
+    vertx.deployVerticle(new AuthVerticle(cfg)).await();
     register("known@example.com", "password123!");
   }
 

@@ -2,7 +2,6 @@ package com.ledger.platform.observability;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,10 +56,5 @@ public final class NodeState {
 
   public Map<String, Supplier<JsonObject>> contributors() {
     return Map.copyOf(details);
-  }
-
-  /** Unused pool hook kept minimal: a pool's size for the detailed health. */
-  public static JsonObject poolInfo(Pool pool, int maxSize) {
-    return new JsonObject().put("max_size", maxSize).put("size", pool.size());
   }
 }
