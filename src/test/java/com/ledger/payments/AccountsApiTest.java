@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
-import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -17,28 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** End to end: GET /accounts, /accounts/{id}, /accounts/{id}/transactions (SPEC.md §2.6). */
-class AccountsApiTest {
-  static TestApp app;
-  static Api api;
-  static Fixtures fx;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-    api = app.api;
-    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
+class AccountsApiTest extends PaymentsE2E {
   @Test
   void list_returns_my_accounts_of_every_status_oldest_first() {
     User u = fx.user();

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
-import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,28 +18,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC.md §6.9 end to end: replay, reuse, in-progress, invalid key, 5xx release, concurrency. */
-class IdempotencyTest {
-  static TestApp app;
-  static Api api;
-  static Fixtures fx;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-    api = app.api;
-    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
+class IdempotencyTest extends PaymentsE2E {
   static Resp post(String path, Object body, User u, String key) {
     return api.send("POST", path, body, u.token(), key == null ? Map.of() : Map.of("Idempotency-Key", key));
   }

@@ -7,34 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
-import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The PaymentWorker's failure paths (SPEC.md §7.3, §6.6) and the job routes (§2.6) end to end. */
-class PaymentJobsTest {
-  static TestApp app;
-  static Api api;
-  static Fixtures fx;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-    api = app.api;
-    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
+class PaymentJobsTest extends PaymentsE2E {
   static String jobOf(User u, UUID payment) {
     Resp r = Fixtures.processAsync(api, u, payment);
     assertThat(r.status()).as(r.body()).isEqualTo(202);

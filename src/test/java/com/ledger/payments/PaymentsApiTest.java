@@ -8,34 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
-import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** End to end over HTTP: the payment routes and every error reason of SPEC.md §2.5, §6. */
-class PaymentsApiTest {
-  static TestApp app;
-  static Api api;
-  static Fixtures fx;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-    api = app.api;
-    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
-
+class PaymentsApiTest extends PaymentsE2E {
   // ------------------------------------------------------------------ create
 
   @Test
