@@ -17,7 +17,6 @@ final class AccountRepository {
   private static final String BY_USER =
       "SELECT * FROM payments.user_bank_accounts WHERE user_id = $1 ORDER BY inserted_at ASC, id ASC";
   private static final String GET = "SELECT * FROM payments.user_bank_accounts WHERE id = $1";
-  private static final String LOCK = "SELECT * FROM payments.user_bank_accounts WHERE id = $1 FOR UPDATE";
   private static final String TRANSACTIONS = """
       SELECT * FROM payments.transactions
       WHERE account_id = $1
@@ -46,10 +45,6 @@ final class AccountRepository {
 
   static Future<Optional<Account>> get(SqlClient db, UUID id) {
     return db.preparedQuery(GET).execute(Tuple.of(id)).map(AccountRepository::first);
-  }
-
-  static Future<Optional<Account>> lock(SqlClient tx, UUID id) {
-    return tx.preparedQuery(LOCK).execute(Tuple.of(id)).map(AccountRepository::first);
   }
 
   static Future<List<LedgerEntry>> transactions(SqlClient db, UUID accountId, String direction, OffsetDateTime from,

@@ -10,7 +10,7 @@ import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -18,9 +18,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Idempotency-Key (SPEC.md §6.9) around a mutating operation that runs in one transaction.
+ * Idempotency-Key (SPEC.md §6.9) around a mutating operation, which gets the {@link SqlClient} to run on.
  * <ul>
- *   <li>no key: the operation runs in a transaction, nothing recorded;</li>
+ *   <li>no key: the operation runs on the pool, nothing recorded (a one-statement operation such as processing a
+ *       payment then needs no BEGIN/COMMIT round trips; it commits on its own);</li>
  *   <li>a new key: recorded {@code in_progress}; the operation runs; its response (status, Content-Type, the
  *       rendered envelope or problem body) is stored — for a success in the same transaction as the operation's
  *       writes, so an effect and its recorded response commit together or not at all; a 5xx releases the key;</li>
@@ -49,9 +50,9 @@ final class Idempotency {
     }
   }
 
-  Future<ApiReply> run(ApiRequest req, UUID userId, Function<SqlConnection, Future<ApiReply>> op) {
+  Future<ApiReply> run(ApiRequest req, UUID userId, Function<SqlClient, Future<ApiReply>> op) {
     String key = req.header(HEADER);
-    if (key == null) return pool.withTransaction(tx -> safely(op, tx));
+    if (key == null) return safely(op, pool);
     if (!VALID.matcher(key).matches()) {
       return LedgerException.fail(ErrorCode.INVALID_IDEMPOTENCY_KEY,
           "Idempotency-Key must be 1 to 255 visible ASCII characters");
@@ -89,7 +90,7 @@ final class Idempotency {
   }
 
   private Future<ApiReply> execute(ApiRequest req, UUID userId, String key, OffsetDateTime token,
-      Function<SqlConnection, Future<ApiReply>> op) {
+      Function<SqlClient, Future<ApiReply>> op) {
     String cid = req.correlationId();
     Future<Rendered> done = pool.withTransaction(tx -> safely(op, tx).compose(reply -> {
       Rendered r = success(reply, cid);
@@ -109,9 +110,9 @@ final class Idempotency {
   }
 
   /** An operation that throws instead of failing its future still rolls back. */
-  private static Future<ApiReply> safely(Function<SqlConnection, Future<ApiReply>> op, SqlConnection tx) {
+  private static Future<ApiReply> safely(Function<SqlClient, Future<ApiReply>> op, SqlClient db) {
     try {
-      return op.apply(tx);
+      return op.apply(db);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -9,11 +9,13 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for {@code payments.user_payments}, including the posting statement. */
+/** SQL for {@code payments.user_payments}, including the calls of the posting functions (migration payments/V3). */
 final class PaymentRepository {
   private static final String INSERT = """
       INSERT INTO payments.user_payments (amount, direction, description, payment_type, status, user_bank_account_id, user_id)
@@ -34,33 +36,28 @@ final class PaymentRepository {
   private static final String RECENT =
       "SELECT * FROM payments.user_payments WHERE user_id = $1 ORDER BY inserted_at DESC, id DESC LIMIT $2";
 
-  /** The facts the daily-limit and duplicate rules need, in one round trip. */
-  private static final String RULE_FACTS = """
-      SELECT
-        (SELECT COALESCE(sum(amount), 0) FROM payments.user_payments
-          WHERE user_bank_account_id = $1 AND direction = 'DEBIT' AND status = 'COMPLETED'
-            AND posted_at >= (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')) AS spent_today,
-        EXISTS (SELECT 1 FROM payments.user_payments
-          WHERE user_id = $2 AND id <> $3 AND amount = $4 AND description = $5 AND direction = $6
-            AND status = 'COMPLETED' AND posted_at >= now() - $7::int * interval '1 minute') AS duplicate""";
-
   /**
-   * The posting: balance change, one ledger row (payment_id is unique), payment COMPLETED with posted_at — one
-   * statement inside the caller's transaction, after the payment and account rows were locked and the rules passed.
-   * The balance CHECK and the unique payment_id index back the invariants.
+   * The facts the daily-limit and duplicate rules need, in one round trip — from the same functions the posting uses
+   * (payments/V3): the running daily total and the duplicate lookup.
    */
-  private static final String POST = """
-      WITH acc AS (
-        UPDATE payments.user_bank_accounts SET balance = balance + $3, updated_at = date_trunc('second', now())
-        WHERE id = $2 RETURNING id),
-      txn AS (
-        INSERT INTO payments.transactions (description, amount, direction, posted_at, account_id, user_id, payment_id)
-        SELECT $4, $5, $6, date_trunc('second', now()), acc.id, $7, $1 FROM acc RETURNING id)
-      UPDATE payments.user_payments
-         SET status = 'COMPLETED', posted_at = date_trunc('second', now()), failure_reason = NULL,
-             updated_at = date_trunc('second', now())
-      WHERE id = $1 AND EXISTS (SELECT 1 FROM txn)
-      RETURNING *""";
+  private static final String RULE_FACTS = """
+      SELECT payments.daily_spent($1) AS spent_today, payments.is_duplicate($2, $3, $4, $5, $6, $7) AS duplicate""";
+
+  /** The posting columns every posting function answers, then the payment row as it is after the call. */
+  private static final String OUTCOME_COLUMNS =
+      "(o).reason, (o).payment_status, (o).account_status, (o).account_type, (o).account_balance, (o).daily_spent, "
+          + "((o).payment).*";
+
+  /** POST /payments/{id}/process, synchronous: checks, rules and posting in one statement (payments/V3). */
+  private static final String PROCESS = "SELECT " + OUTCOME_COLUMNS
+      + " FROM payments.process_payment($1, $2, $3, $4, $5, $6, $7) AS o";
+
+  /** The async accept: checks, PENDING → PROCESSING and the worker's job in one statement (payments/V3). */
+  private static final String ACCEPT = "SELECT * FROM payments.accept_payment($1, $2, $3, $4, $5, $6, $7, $8)";
+
+  /** The workers: fence, post and complete a batch of claimed jobs in one statement (payments/V3). */
+  private static final String POST_JOBS = "SELECT b.job_id, " + OUTCOME_COLUMNS.replace("(o)", "(b.outcome)")
+      + " FROM payments.post_payment_jobs($1, $2, $3, $4, $5, $6, $7) AS b";
 
   private static final String SET_STATUS = """
       UPDATE payments.user_payments SET status = $3, failure_reason = $4, updated_at = date_trunc('second', now())
@@ -117,14 +114,61 @@ final class PaymentRepository {
     });
   }
 
-  static Future<Payment> post(SqlClient tx, Payment p) {
-    BigDecimal delta = "DEBIT".equals(p.direction()) ? p.amount().negate() : p.amount();
-    String description = p.description() == null || p.description().isBlank() ? p.paymentType() : p.description();
-    Tuple t = Tuple.tuple().addUUID(p.id()).addUUID(p.accountId()).addBigDecimal(delta).addString(description)
-        .addBigDecimal(p.amount()).addString(p.direction()).addUUID(p.userId());
-    return tx.preparedQuery(POST).execute(t).compose(rows -> rows.size() == 1
-        ? Future.succeededFuture(Payment.from(rows.iterator().next()))
-        : Future.failedFuture(new IllegalStateException("posting touched no row for payment " + p.id())));
+  /** The limits of the rules, as the posting functions take them. */
+  record Limits(BigDecimal maxSingle, JsonObject dailyLimits, BigDecimal defaultDailyLimit, int duplicateMinutes) {
+    static Limits of(PaymentsConfig cfg) {
+      JsonObject daily = new JsonObject();
+      cfg.dailyLimits().forEach((type, limit) -> daily.put(type, limit.toPlainString()));
+      return new Limits(cfg.maxSingleTransaction(), daily, cfg.defaultDailyLimit(), cfg.duplicateWindowMinutes());
+    }
+
+    Tuple addTo(Tuple t) {
+      return t.addBigDecimal(maxSingle).addValue(dailyLimits).addBigDecimal(defaultDailyLimit).addInteger(duplicateMinutes);
+    }
+  }
+
+  /** What the posting functions answer: a failing reason (null = posted) with its facts, and the payment row. */
+  record Outcome(String reason, String paymentStatus, String accountStatus, String accountType,
+      BigDecimal accountBalance, BigDecimal dailySpent, Payment payment) {
+    static Outcome from(Row r) {
+      return new Outcome(r.getString("reason"), r.getString("payment_status"), r.getString("account_status"),
+          r.getString("account_type"), r.getBigDecimal("account_balance"), r.getBigDecimal("daily_spent"),
+          r.getUUID("id") == null ? null : Payment.from(r));
+    }
+
+    boolean posted() {
+      return reason == null;
+    }
+  }
+
+  static Future<Outcome> process(SqlClient db, UUID paymentId, UUID callerId, boolean callerIsAdmin, Limits limits) {
+    Tuple t = limits.addTo(Tuple.tuple().addUUID(paymentId).addUUID(callerId).addBoolean(callerIsAdmin));
+    return db.preparedQuery(PROCESS).execute(t).map(rows -> Outcome.from(rows.iterator().next()));
+  }
+
+  /** The async accept's answer: a failing reason (null = accepted), the status found, the job. */
+  record Accepted(String reason, String paymentStatus, UUID jobId, String jobState) {}
+
+  static Future<Accepted> accept(SqlClient db, UUID paymentId, UUID callerId, boolean callerIsAdmin, String worker,
+      String queue, int maxAttempts, int timeoutSeconds, int uniqueSeconds) {
+    Tuple t = Tuple.tuple().addUUID(paymentId).addUUID(callerId).addBoolean(callerIsAdmin).addString(worker)
+        .addString(queue).addInteger(maxAttempts).addInteger(timeoutSeconds).addInteger(uniqueSeconds);
+    return db.preparedQuery(ACCEPT).execute(t).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Accepted(r.getString("reason"), r.getString("payment_status"), r.getUUID("job_id"),
+          r.getString("job_state"));
+    });
+  }
+
+  /** The outcome of each job of the batch this runner still owned (the others lost their lease). */
+  static Future<Map<UUID, Outcome>> postJobs(SqlClient db, UUID[] jobIds, Integer[] attempts, String runnerId,
+      Limits limits) {
+    Tuple t = limits.addTo(Tuple.tuple().addArrayOfUUID(jobIds).addArrayOfInteger(attempts).addString(runnerId));
+    return db.preparedQuery(POST_JOBS).execute(t).map(rows -> {
+      Map<UUID, Outcome> out = new LinkedHashMap<>();
+      for (Row r : rows) out.put(r.getUUID("job_id"), Outcome.from(r));
+      return out;
+    });
   }
 
   /** Move {@code from} → {@code to}; empty when the payment was not in {@code from}. */

@@ -4,21 +4,27 @@ import static com.ledger.platform.errors.ErrorCode.*;
 
 import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.jobs.BatchJobWorker;
 import com.ledger.platform.jobs.Job;
 import com.ledger.platform.jobs.JobError;
-import com.ledger.platform.jobs.JobWorker;
+import com.ledger.platform.jobs.JobOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * SPEC.md §7.4: posts a PROCESSING payment inside the job's completion transaction, so the posting and the job's
- * completion commit together (a lost lease or a crash rolls both back: exactly-once). A payment found COMPLETED
- * was posted by an earlier run of this job: success, nothing posted again. On dead-lettering the payment becomes
- * FAILED with the reason, in the same transaction.
+ * SPEC.md §7.4: posts the PROCESSING payments of a batch of claimed jobs with ONE statement
+ * ({@code payments.post_payment_jobs}, see {@link Posting}) that also fences and completes the jobs, so postings and
+ * completions commit together (a lost lease or a crash rolls both back: exactly-once). A payment found COMPLETED was
+ * posted by an earlier run: success, nothing posted again. A failing rule comes back as a failed outcome (the runner
+ * dead-letters the job); on dead-lettering the payment becomes FAILED with the reason, in the same transaction.
  */
-final class PaymentWorker implements JobWorker {
+final class PaymentWorker implements BatchJobWorker {
   private final Posting posting;
 
   PaymentWorker(PaymentsConfig cfg) {
@@ -31,23 +37,30 @@ final class PaymentWorker implements JobWorker {
   }
 
   @Override
-  public boolean transactional() {
-    return true;
+  public Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, SqlClient db) {
+    UUID[] ids = jobs.stream().map(Job::id).toArray(UUID[]::new);
+    Integer[] attempts = jobs.stream().map(Job::attempt).toArray(Integer[]::new);
+    Map<UUID, Job> byId = new LinkedHashMap<>();
+    for (Job j : jobs) byId.put(j.id(), j);
+    return posting.postJobs(db, ids, attempts, runnerId).map(outcomes -> {
+      Map<UUID, JobOutcome> out = new LinkedHashMap<>();
+      outcomes.forEach((jobId, o) -> out.put(jobId, outcome(byId.get(jobId), o)));
+      return out;
+    });
   }
 
-  @Override
-  public Future<JsonObject> perform(Job job, SqlConnection tx) {
-    UUID id = paymentId(job);
-    if (id == null) return LedgerException.fail(PAYMENT_NOT_FOUND, "The job names no valid payment_id");
-    return PaymentRepository.lock(tx, id).compose(found -> {
-      if (found.isEmpty()) return LedgerException.<Payment>fail(PAYMENT_NOT_FOUND, "Payment not found");
-      Payment p = found.get();
-      if (Payment.COMPLETED.equals(p.status())) return Future.succeededFuture(p);
-      if (!Payment.PROCESSING.equals(p.status())) {
-        return LedgerException.<Payment>fail(ALREADY_PROCESSED, "The payment is " + p.status() + ", not PROCESSING");
-      }
-      return posting.post(tx, p);
-    }).map(p -> new JsonObject().put("payment_id", p.id().toString()).put("status", p.status()));
+  private JobOutcome outcome(Job job, PaymentRepository.Outcome o) {
+    if (o.posted()) {
+      return new JobOutcome.Completed(new JsonObject().put("payment_id", o.payment().id().toString())
+          .put("status", o.payment().status()));
+    }
+    return new JobOutcome.Failed(switch (o.reason()) {
+      case "payment_not_found" -> new LedgerException(PAYMENT_NOT_FOUND,
+          paymentId(job) == null ? "The job names no valid payment_id" : "Payment not found");
+      case "already_processed" -> new LedgerException(ALREADY_PROCESSED,
+          "The payment is " + o.paymentStatus() + ", not PROCESSING");
+      default -> posting.ruleFailure(o);
+    });
   }
 
   @Override

@@ -1,37 +1,89 @@
 package com.ledger.payments;
 
-import com.ledger.platform.errors.ErrorCode;
+import static com.ledger.platform.errors.ErrorCode.*;
+
+import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
-import java.util.Optional;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.UUID;
 
 /**
- * Posting a payment whose row the caller has locked ({@code FOR UPDATE}) in {@code tx} and found in a postable
- * state: lock the account row, re-check the rules of SPEC.md §6.6 on the locked state, then change the balance,
- * write the ledger row and mark the payment COMPLETED — all in the caller's transaction. Lock order everywhere:
- * (job →) payment → account, so postings of one account serialise on its row and never deadlock.
+ * The Java side of the posting functions (migration payments/V3): each posting is ONE statement, in which
+ * PostgreSQL checks SPEC.md §6.6 in order while it holds the account row and writes balance, ledger row and payment
+ * status — so the account's lock never spans a network round trip. Without an enclosing transaction the statement
+ * commits on its own (autocommit); inside one (an Idempotency-Key) it commits with it.
+ *
+ * <p>A failing check comes back as its reason plus the facts it looked at; this class words it as a
+ * {@link LedgerException} — the rules' wording lives in {@link TransferPolicy}, which must reach the same reason
+ * from those facts (anything else is a bug, answered as an internal error).
  */
 final class Posting {
+  static final int JOB_UNIQUE_SECONDS = 60;
+  static final int JOB_MAX_ATTEMPTS = 5;
+  static final int JOB_TIMEOUT_SECONDS = 300;
+
   private final TransferPolicy policy;
-  private final PaymentsConfig cfg;
+  private final PaymentRepository.Limits limits;
 
   Posting(TransferPolicy policy, PaymentsConfig cfg) {
     this.policy = policy;
-    this.cfg = cfg;
+    this.limits = PaymentRepository.Limits.of(cfg);
   }
 
-  Future<Payment> post(SqlConnection tx, Payment locked) {
-    // pipelined on one connection: the facts query runs once the account lock is held
-    Future<Optional<Account>> account = AccountRepository.lock(tx, locked.accountId());
-    Future<PaymentRepository.RuleFacts> facts = PaymentRepository.ruleFacts(tx, locked, cfg.duplicateWindowMinutes());
-    return Future.all(account, facts).compose(all -> {
-      Account a = account.result()
-          .orElseThrow(() -> new LedgerException(ErrorCode.ACCOUNT_NOT_FOUND, "The payment's account no longer exists"));
-      PaymentRepository.RuleFacts f = facts.result();
-      Optional<LedgerException> broken =
-          policy.forProcess(new TransferPolicy.Facts(null, locked, a, f.spentToday(), f.duplicate()));
-      return broken.<Future<Payment>>map(Future::failedFuture).orElseGet(() -> PaymentRepository.post(tx, locked));
+  /** Synchronous process: the posted payment, or the first failing check of §6.6 as its problem. */
+  Future<Payment> process(SqlClient db, Caller c, UUID paymentId) {
+    return PaymentRepository.process(db, paymentId, Requests.callerId(c), c.isAdmin(), limits).compose(o -> o.posted()
+        ? Future.succeededFuture(o.payment())
+        : Future.failedFuture(routeFailure(o.reason(), o.paymentStatus()).orElseGet(() -> ruleFailure(o))));
+  }
+
+  /** The accepted job: PENDING → PROCESSING plus a PaymentWorker job (or the job of the uniqueness window). */
+  Future<PaymentRepository.Accepted> accept(SqlClient db, Caller c, UUID paymentId, String worker, String queue) {
+    return PaymentRepository.accept(db, paymentId, Requests.callerId(c), c.isAdmin(), worker, queue, JOB_MAX_ATTEMPTS,
+        JOB_TIMEOUT_SECONDS, JOB_UNIQUE_SECONDS).compose(a -> a.reason() == null
+        ? Future.succeededFuture(a)
+        : Future.failedFuture(routeFailure(a.reason(), a.paymentStatus())
+            .orElseThrow(() -> new IllegalStateException("unexpected accept outcome " + a.reason()))));
+  }
+
+  /** Post the PROCESSING payments of claimed worker jobs; see {@code payments.post_payment_jobs}. */
+  Future<Map<UUID, PaymentRepository.Outcome>> postJobs(SqlClient db, UUID[] jobIds, Integer[] attempts,
+      String runnerId) {
+    return PaymentRepository.postJobs(db, jobIds, attempts, runnerId, limits);
+  }
+
+  /** The checks before the rules (exists, may process, still PENDING), or empty for a rule's reason. */
+  private static java.util.Optional<LedgerException> routeFailure(String reason, String paymentStatus) {
+    return java.util.Optional.ofNullable(switch (reason) {
+      case "payment_not_found" -> new LedgerException(PAYMENT_NOT_FOUND, "Payment not found");
+      case "insufficient_permissions" -> new LedgerException(INSUFFICIENT_PERMISSIONS, "You may not process this payment");
+      case "already_processed" -> new LedgerException(ALREADY_PROCESSED, "The payment is already " + paymentStatus,
+          new JsonObject().put("status", paymentStatus));
+      default -> null;
     });
+  }
+
+  /**
+   * A failing rule of the posting, worded by {@link TransferPolicy} from the facts the function saw: account status,
+   * type and balance, today's spent total, and — since the duplicate check comes last — whether it was a duplicate.
+   */
+  LedgerException ruleFailure(PaymentRepository.Outcome o) {
+    if ("account_not_found".equals(o.reason())) {
+      return new LedgerException(ACCOUNT_NOT_FOUND, "The payment's account no longer exists");
+    }
+    Payment p = o.payment();
+    TransferPolicy.Facts facts = new TransferPolicy.Facts(null, p,
+        new TransferPolicy.AccountFacts(p.userId(), o.accountStatus(), o.accountType(), o.accountBalance()),
+        o.dailySpent() == null ? BigDecimal.ZERO : o.dailySpent(), DUPLICATE_TRANSACTION.reason().equals(o.reason()));
+    LedgerException e = policy.forProcess(facts).orElse(null);
+    if (e == null || !e.code.reason().equals(o.reason())) {
+      throw new IllegalStateException("posting function and TransferPolicy disagree on payment " + p.id() + ": "
+          + o.reason() + " vs " + (e == null ? "none" : e.code.reason()));
+    }
+    return e;
   }
 }

@@ -7,12 +7,18 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * The business rules of SPEC.md §6.3 as pure functions over plain facts. Each rule answers empty (passes) or the
  * failure with its catalog reason and client-safe details; {@link #forProcess} and {@link #forValidate} apply them
  * in the order each route specifies, first failure wins.
+ *
+ * <p>The posting itself re-checks the same rules inside PostgreSQL ({@code payments.post_locked_payment}, migration
+ * payments/V3), where the account row is locked; it answers the failing reason with the facts it saw, and
+ * {@link Posting} words the failure with this class ({@link #forProcess} on those facts must name the same reason).
+ * {@code PostingFunctionTest} runs one table of scenarios through both.
  */
 final class TransferPolicy {
   private final PaymentsConfig cfg;
@@ -21,21 +27,28 @@ final class TransferPolicy {
     this.cfg = cfg;
   }
 
+  /** The account as the rules see it: its owner, status, type and balance. */
+  record AccountFacts(UUID userId, String status, String type, BigDecimal balance) {
+    static AccountFacts of(Account a) {
+      return new AccountFacts(a.userId(), a.status(), a.accountType(), a.balance());
+    }
+  }
+
   /**
    * Everything the rules look at. {@code spentToday}: the account's COMPLETED DEBIT payments posted on the current
    * UTC day; {@code duplicate}: another COMPLETED payment of the user with equal amount, description and direction
    * posted within the duplicate window exists.
    */
-  record Facts(String callerId, Payment payment, Account account, BigDecimal spentToday, boolean duplicate) {}
+  record Facts(String callerId, Payment payment, AccountFacts account, BigDecimal spentToday, boolean duplicate) {}
 
-  Optional<LedgerException> accountActive(Account a) {
+  Optional<LedgerException> accountActive(AccountFacts a) {
     return "ACTIVE".equals(a.status()) ? Optional.empty()
         : fail(new LedgerException(ACCOUNT_INACTIVE, "The account is " + a.status(),
             new JsonObject().put("account_status", a.status())));
   }
 
-  Optional<LedgerException> ownership(String callerId, Account a) {
-    return a.ownedBy(callerId) ? Optional.empty()
+  Optional<LedgerException> ownership(String callerId, AccountFacts a) {
+    return a.userId().toString().equals(callerId) ? Optional.empty()
         : fail(new LedgerException(UNAUTHORIZED_ACCESS, "The account does not belong to you"));
   }
 
@@ -93,7 +106,7 @@ final class TransferPolicy {
         () -> accountActive(f.account()),
         () -> amountLimit(p.amount()),
         () -> sufficientFunds(p.direction(), f.account().balance(), p.amount()),
-        () -> dailyLimit(p.direction(), f.account().accountType(), f.spentToday(), p.amount()),
+        () -> dailyLimit(p.direction(), f.account().type(), f.spentToday(), p.amount()),
         () -> duplicate(f.duplicate())));
   }
 
@@ -111,7 +124,7 @@ final class TransferPolicy {
         () -> amountRange(p.amount()),
         () -> description(p.description()),
         () -> sufficientFunds(p.direction(), f.account().balance(), p.amount()),
-        () -> dailyLimit(p.direction(), f.account().accountType(), f.spentToday(), p.amount()),
+        () -> dailyLimit(p.direction(), f.account().type(), f.spentToday(), p.amount()),
         () -> amountLimit(p.amount()),
         () -> duplicate(f.duplicate())));
   }

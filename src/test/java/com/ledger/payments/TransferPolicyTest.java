@@ -31,7 +31,7 @@ class TransferPolicyTest {
   }
 
   static TransferPolicy.Facts facts(Payment p, Account a, String spent, boolean dup) {
-    return new TransferPolicy.Facts(OWNER.toString(), p, a, new BigDecimal(spent), dup);
+    return new TransferPolicy.Facts(OWNER.toString(), p, TransferPolicy.AccountFacts.of(a), new BigDecimal(spent), dup);
   }
 
   static Stream<Arguments> processCases() {

@@ -14,6 +14,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,12 +29,14 @@ import org.slf4j.LoggerFactory;
  * Runs the jobs of one queue on this node with a fixed concurrency (see the package documentation for how a
  * context defines its worker). An ordinary event-loop verticle: all of its state lives on its own context.
  *
- * <p>Loop: claim up to the free slots with {@code FOR UPDATE SKIP LOCKED} (priority, then due time) and a lease
- * ({@code jobs.lease_seconds}); run each job; claim again as slots free up. Woken by {@code jobs.<queue>.wake}
- * (clustered publish) and by a poll every {@code jobs.poll_interval_ms}, which also rescues jobs whose lease expired
- * (their runner died: they go through the failure path as a {@code timeout}, i.e. retried), refreshes the queue
- * depth gauge and, hourly, prunes old finished jobs. Running jobs' leases are extended every
- * {@code jobs.heartbeat_seconds}.
+ * <p>Loop: claim with {@code FOR UPDATE SKIP LOCKED} (priority, then due time) and a lease ({@code jobs.lease_seconds})
+ * while slots are free: a plain {@link JobWorker} gets one job per slot; a {@link BatchJobWorker} gets up to
+ * {@code jobs.batch_size} jobs per claim, run together in one slot. Claim again as slots free up. Woken by
+ * {@code jobs.<queue>.wake} (clustered publish) and by a poll every {@code jobs.poll_interval_ms} that backs off,
+ * doubling, to {@code jobs.idle_poll_max_ms} while claims come back empty (an idle node does not poll the database
+ * hot); a retry this runner schedules also wakes it when due. Each poll also rescues jobs whose lease expired (their
+ * runner died: they go through the failure path as a {@code timeout}, i.e. retried), refreshes the queue depth gauge
+ * and, hourly, prunes old finished jobs. Running jobs' leases are extended every {@code jobs.heartbeat_seconds}.
  *
  * <p>Stop: claims stop at once; running jobs get {@code jobs.shutdown_grace_ms} to finish; the leases of those
  * still running are then released (back to {@code available}) unless their transaction still holds the row, in
@@ -61,12 +64,18 @@ public class JobRunnerVerticle extends VerticleBase {
   private Pool pool;
   private JobMetrics metrics;
   private final Map<String, JobWorker> workers = new LinkedHashMap<>();
-  private String[] workerNames;
+  private String[] allWorkers;
+  private String[] plainWorkers;
+  private String[] batchWorkers;
   private String runnerId;
+  /** Every job this runner holds (for heartbeats and the release on stop). */
   private final Map<UUID, Job> running = new LinkedHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger runningCount = new java.util.concurrent.atomic.AtomicInteger();
+  /** Slots in use: one per plain job, one per batch. */
+  private int busySlots;
   private MessageConsumer<Object> wake;
   private long pollTimer = -1;
+  private long pollDelayMs;
   private long heartbeatTimer = -1;
   private boolean stopping;
   private boolean claiming;
@@ -109,9 +118,13 @@ public class JobRunnerVerticle extends VerticleBase {
       metrics.register(w.name());
     }
     if (workers.isEmpty()) return Future.failedFuture(new IllegalStateException("no workers for queue " + queue));
-    workerNames = workers.keySet().toArray(String[]::new);
+    allWorkers = workers.keySet().toArray(String[]::new);
+    plainWorkers = workers.values().stream().filter(w -> !(w instanceof BatchJobWorker)).map(JobWorker::name)
+        .toArray(String[]::new);
+    batchWorkers = workers.values().stream().filter(w -> w instanceof BatchJobWorker).map(JobWorker::name)
+        .toArray(String[]::new);
+    pollDelayMs = cfg.pollIntervalMs();
     wake = vertx.eventBus().consumer(Jobs.wakeAddress(queue), m -> claim());
-    pollTimer = vertx.setPeriodic(cfg.pollIntervalMs(), id -> tick());
     heartbeatTimer = vertx.setPeriodic(cfg.heartbeatSeconds() * 1000L, id -> heartbeat());
     if (node != null) {
       String id = runnerId;
@@ -120,11 +133,13 @@ public class JobRunnerVerticle extends VerticleBase {
     }
     return wake.completion().onSuccess(v -> {
       LOG.atInfo().addKeyValue("runner", runnerId).addKeyValue("workers", workers.keySet())
-          .addKeyValue("concurrency", concurrency).log("job runner started");
+          .addKeyValue("concurrency", concurrency).addKeyValue("batchSize", cfg.batchSize())
+          .log("job runner started");
       tick();
     });
   }
 
+  /** The poll: claim, rescue expired leases, refresh the depth gauge, prune hourly; then the next poll. */
   private void tick() {
     if (stopping) return;
     claim();
@@ -137,6 +152,7 @@ public class JobRunnerVerticle extends VerticleBase {
         if (n > 0) LOG.atInfo().addKeyValue("queue", queue).addKeyValue("deleted", n).log("jobs pruned");
       });
     }
+    pollTimer = vertx.setTimer(pollDelayMs, id -> tick());
   }
 
   // ------------------------------------------------------------------ claiming
@@ -147,24 +163,52 @@ public class JobRunnerVerticle extends VerticleBase {
       claimAgain = true;
       return;
     }
-    int free = concurrency - running.size();
-    if (free <= 0) return;
+    if (busySlots >= concurrency) return;
     claiming = true;
     claimAgain = false;
-    JobStore.claim(pool, queue, workerNames, free, runnerId, cfg.leaseSeconds()).onComplete(ar -> {
+    claimRound().onComplete(ar -> {
       claiming = false;
-      if (ar.succeeded()) {
-        long claimedAt = System.nanoTime();
-        for (Job job : ar.result()) run(job, claimedAt);
-        if (ar.result().size() == free) claimAgain = true;
-      } else {
+      if (ar.failed()) {
         LOG.atWarn().addKeyValue("queue", queue).addKeyValue("error", ar.cause().toString()).log("job claim failed");
+        return;
       }
-      if (claimAgain && ar.succeeded()) claim();
+      if (ar.result() || claimAgain) claim();
     });
   }
 
-  // ------------------------------------------------------------------ running
+  /**
+   * One round: a batch for the batch workers (one slot), then one job per free slot for the plain workers. Answers
+   * whether a claim came back full (more may be waiting). Empty rounds back the poll off; a claimed job resets it.
+   */
+  private Future<Boolean> claimRound() {
+    Future<Boolean> batch = batchWorkers.length == 0 || busySlots >= concurrency ? Future.succeededFuture(false)
+        : JobStore.claim(pool, queue, batchWorkers, cfg.batchSize(), runnerId, cfg.leaseSeconds()).map(jobs -> {
+          startBatches(jobs);
+          return claimed(jobs.size(), cfg.batchSize());
+        });
+    return batch.compose(batchFull -> {
+      int free = concurrency - busySlots;
+      if (plainWorkers.length == 0 || free <= 0) return Future.succeededFuture(batchFull);
+      return JobStore.claim(pool, queue, plainWorkers, free, runnerId, cfg.leaseSeconds()).map(jobs -> {
+        long claimedAt = System.nanoTime();
+        for (Job job : jobs) run(job, claimedAt);
+        return claimed(jobs.size(), free) || batchFull;
+      });
+    });
+  }
+
+  private boolean claimed(int n, int limit) {
+    pollDelayMs = n > 0 ? cfg.pollIntervalMs() : Math.min(pollDelayMs * 2, cfg.idlePollMaxMs());
+    return n == limit;
+  }
+
+  /** Claim again once {@code due} has come (a retry this runner scheduled), whatever the poll's backoff. */
+  private void wakeAt(Instant due) {
+    long ms = Math.max(0, Duration.between(Instant.now(), due).toMillis()) + 20;
+    vertx.setTimer(ms, id -> claim());
+  }
+
+  // ------------------------------------------------------------------ running one job
 
   private void run(Job job, long claimedAt) {
     if (stopping) {
@@ -172,51 +216,109 @@ public class JobRunnerVerticle extends VerticleBase {
       JobStore.release(pool, List.of(job.id()), runnerId);
       return;
     }
-    running.put(job.id(), job);
-    runningCount.set(running.size());
+    hold(List.of(job));
     JobWorker worker = workers.get(job.worker());
     Future<JsonObject> attempt = worker.transactional() ? runInTransaction(worker, job) : runPlain(worker, job);
-    attempt.onComplete(ar -> {
-      Future<?> after;
+    attempt.transform(ar -> {
       if (ar.succeeded()) {
         metrics.outcome(job.worker(), "completed");
-        after = Future.succeededFuture();
-      } else if (ar.cause() instanceof LeaseLost) {
-        metrics.outcome(job.worker(), "lease_lost");
-        LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("worker", job.worker()).log("job lease lost");
-        after = Future.succeededFuture();
-      } else {
-        after = fail(worker, job, ar.cause(), false);
+        return Future.<Void>succeededFuture();
       }
-      after.onComplete(x -> {
-        metrics.claimToDone(job.worker(), System.nanoTime() - claimedAt);
-        finished(job);
-      });
+      if (ar.cause() instanceof LeaseLost) {
+        leaseLost(job);
+        return Future.<Void>succeededFuture();
+      }
+      return fail(worker, job, ar.cause(), false);
+    }).onComplete(x -> {
+      metrics.claimToDone(job.worker(), System.nanoTime() - claimedAt);
+      finished(List.of(job));
     });
   }
 
   private Future<JsonObject> runInTransaction(JobWorker worker, Job job) {
     return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(owned -> {
       if (!owned) return Future.failedFuture(new LeaseLost());
-      return timed(job, () -> worker.perform(job, tx))
+      return timed(job.timeoutSeconds(), () -> worker.perform(job, tx))
           .compose(result -> JobStore.complete(tx, job, result)
               .compose(ok -> ok ? Future.succeededFuture(result) : Future.<JsonObject>failedFuture(new LeaseLost())));
     }));
   }
 
   private Future<JsonObject> runPlain(JobWorker worker, Job job) {
-    return timed(job, () -> worker.perform(job, null))
+    return timed(job.timeoutSeconds(), () -> worker.perform(job, null))
         .compose(result -> pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(owned -> owned
             ? JobStore.complete(tx, job, result).map(result)
             : Future.<JsonObject>failedFuture(new LeaseLost()))));
   }
 
-  /** The attempt, failed with {@code timeout} when it outlives the job's {@code timeout_seconds}. */
-  private Future<JsonObject> timed(Job job, java.util.function.Supplier<Future<JsonObject>> body) {
-    Promise<JsonObject> p = Promise.promise();
-    long timer = vertx.setTimer(job.timeoutSeconds() * 1000L, id -> p.tryFail(
-        new LedgerException(ErrorCode.TIMEOUT, "The job exceeded its timeout of " + job.timeoutSeconds() + " s")));
-    Future<JsonObject> f;
+  // ------------------------------------------------------------------ running batches
+
+  /** The claimed jobs of the batch workers: one batch per worker name, each in one slot. */
+  private void startBatches(List<Job> jobs) {
+    if (jobs.isEmpty()) return;
+    if (stopping) {
+      JobStore.release(pool, jobs.stream().map(Job::id).toList(), runnerId);
+      return;
+    }
+    long claimedAt = System.nanoTime();
+    Map<String, List<Job>> byWorker = new LinkedHashMap<>();
+    for (Job job : jobs) byWorker.computeIfAbsent(job.worker(), k -> new ArrayList<>()).add(job);
+    byWorker.forEach((name, batch) -> {
+      hold(batch);
+      attemptBatch((BatchJobWorker) workers.get(name), batch).onComplete(x -> {
+        long nanos = System.nanoTime() - claimedAt;
+        for (Job job : batch) metrics.claimToDone(job.worker(), nanos);
+        finished(batch);
+      });
+    });
+  }
+
+  /**
+   * One attempt of a batch; never fails. A batch that failed as a whole committed nothing: each of its jobs then runs
+   * alone once more, so the failure lands on the job that causes it (a timeout is not retried this way: the
+   * statement may still be running).
+   */
+  private Future<Void> attemptBatch(BatchJobWorker worker, List<Job> batch) {
+    int timeout = batch.stream().mapToInt(Job::timeoutSeconds).min().orElse(1);
+    return timedAny(timeout, () -> worker.performBatch(batch, runnerId, pool)).transform(ar -> {
+      if (ar.succeeded()) return settle(worker, batch, ar.result());
+      boolean timedOut = ar.cause() instanceof LedgerException le && le.code == ErrorCode.TIMEOUT;
+      if (batch.size() > 1 && !timedOut) {
+        LOG.atInfo().addKeyValue("queue", queue).addKeyValue("worker", worker.name()).addKeyValue("jobs", batch.size())
+            .addKeyValue("error", ar.cause().toString()).log("job batch failed; running its jobs one by one");
+        Future<Void> each = Future.succeededFuture();
+        for (Job job : batch) each = each.compose(v -> attemptBatch(worker, List.of(job)));
+        return each;
+      }
+      List<Future<Void>> failed = new ArrayList<>();
+      for (Job job : batch) failed.add(fail(worker, job, ar.cause(), false));
+      return Future.join(failed).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+    });
+  }
+
+  private Future<Void> settle(BatchJobWorker worker, List<Job> batch, Map<UUID, JobOutcome> outcomes) {
+    List<Future<Void>> failed = new ArrayList<>();
+    for (Job job : batch) {
+      JobOutcome o = outcomes == null ? null : outcomes.get(job.id());
+      switch (o) {
+        case null -> leaseLost(job);
+        case JobOutcome.Completed c -> metrics.outcome(job.worker(), "completed");
+        case JobOutcome.Failed f -> failed.add(fail(worker, job, f.cause(), false));
+      }
+    }
+    return Future.join(failed).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+  }
+
+  /** The attempt, failed with {@code timeout} when it outlives {@code timeoutSeconds}. */
+  private Future<JsonObject> timed(int timeoutSeconds, java.util.function.Supplier<Future<JsonObject>> body) {
+    return timedAny(timeoutSeconds, body).map(r -> r == null ? new JsonObject() : r);
+  }
+
+  private <T> Future<T> timedAny(int timeoutSeconds, java.util.function.Supplier<Future<T>> body) {
+    Promise<T> p = Promise.promise();
+    long timer = vertx.setTimer(timeoutSeconds * 1000L, id -> p.tryFail(
+        new LedgerException(ErrorCode.TIMEOUT, "The job exceeded its timeout of " + timeoutSeconds + " s")));
+    Future<T> f;
     try {
       f = body.get();
       if (f == null) f = Future.failedFuture(new IllegalStateException("worker returned no future"));
@@ -225,10 +327,15 @@ public class JobRunnerVerticle extends VerticleBase {
     }
     f.onComplete(ar -> {
       vertx.cancelTimer(timer);
-      if (ar.succeeded()) p.tryComplete(ar.result() == null ? new JsonObject() : ar.result());
+      if (ar.succeeded()) p.tryComplete(ar.result());
       else p.tryFail(ar.cause());
     });
     return p.future();
+  }
+
+  private void leaseLost(Job job) {
+    metrics.outcome(job.worker(), "lease_lost");
+    LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("worker", job.worker()).log("job lease lost");
   }
 
   // ------------------------------------------------------------------ failures, dead letters, rescue
@@ -251,7 +358,7 @@ public class JobRunnerVerticle extends VerticleBase {
       return owned.compose(mine -> {
         if (!mine) return Future.succeededFuture(false);
         if (decision instanceof RetryPolicy.Retry r) {
-          return JobStore.retryLater(tx, job, error, Instant.now().plusMillis(r.delayMs())).map(true);
+          return JobStore.retryLater(tx, job, error, dueIn(r)).map(true);
         }
         return JobStore.dead(tx, job, error).compose(d -> worker.onDead(job, error, tx)).map(true);
       });
@@ -261,6 +368,7 @@ public class JobRunnerVerticle extends VerticleBase {
         metrics.outcome(job.worker(), "lease_lost");
       } else if (decision instanceof RetryPolicy.Retry r) {
         metrics.outcome(job.worker(), "retryable");
+        wakeAt(dueIn(r));
         LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("worker", job.worker())
             .addKeyValue("attempt", job.attempt()).addKeyValue("reason", error.reason())
             .addKeyValue("retryInMs", r.delayMs()).log("job retry scheduled");
@@ -290,7 +398,7 @@ public class JobRunnerVerticle extends VerticleBase {
   private Future<Void> rescueNext(int budget) {
     if (budget <= 0 || stopping) return Future.succeededFuture();
     Promise<Boolean> found = Promise.promise();
-    pool.withTransaction(tx -> JobStore.lockExpired(tx, queue, workerNames).compose(expired -> {
+    pool.withTransaction(tx -> JobStore.lockExpired(tx, queue, allWorkers).compose(expired -> {
       if (expired.isEmpty()) return Future.succeededFuture(false);
       Job job = expired.get();
       LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("worker", job.worker())
@@ -312,8 +420,11 @@ public class JobRunnerVerticle extends VerticleBase {
     RetryPolicy.Decision d =
         RetryPolicy.decide(ErrorCode.TIMEOUT, job.attempt(), job.maxAttempts(), ThreadLocalRandom.current().nextDouble());
     if (d instanceof RetryPolicy.Retry r) {
-      return JobStore.retryLater(tx, job, error, Instant.now().plusMillis(r.delayMs()))
-          .onSuccess(v -> metrics.outcome(job.worker(), "retryable"));
+      Instant due = dueIn(r);
+      return JobStore.retryLater(tx, job, error, due).onSuccess(v -> {
+        metrics.outcome(job.worker(), "retryable");
+        wakeAt(due);
+      });
     }
     return JobStore.dead(tx, job, error).compose(x -> worker.onDead(job, error, tx)).onSuccess(v -> {
       metrics.outcome(job.worker(), "dead");
@@ -323,6 +434,11 @@ public class JobRunnerVerticle extends VerticleBase {
     });
   }
 
+  /** When a retry decided now runs: the delay from now, rounded up to the table's whole seconds. */
+  private static Instant dueIn(RetryPolicy.Retry r) {
+    return JobStore.ceilSecond(Instant.now().plusMillis(r.delayMs()));
+  }
+
   private void heartbeat() {
     if (running.isEmpty()) return;
     JobStore.heartbeat(pool, new ArrayList<>(running.keySet()), runnerId, cfg.leaseSeconds())
@@ -330,8 +446,15 @@ public class JobRunnerVerticle extends VerticleBase {
             .log("lease heartbeat failed"));
   }
 
-  private void finished(Job job) {
-    running.remove(job.id());
+  private void hold(List<Job> jobs) {
+    busySlots++;
+    for (Job job : jobs) running.put(job.id(), job);
+    runningCount.set(running.size());
+  }
+
+  private void finished(List<Job> jobs) {
+    busySlots--;
+    for (Job job : jobs) running.remove(job.id());
     runningCount.set(running.size());
     if (stopping) {
       if (running.isEmpty() && drained != null) drained.tryComplete();

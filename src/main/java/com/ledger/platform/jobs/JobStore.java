@@ -22,21 +22,9 @@ import java.util.UUID;
 final class JobStore {
   private static final String WAITING = "('available','scheduled','retryable')";
 
-  private static final String ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-
-  private static final String FIND_UNIQUE = """
-      SELECT * FROM jobs.jobs
-      WHERE worker = $1 AND unique_key = $2
-        AND inserted_at >= date_trunc('second', now()) - $3::int * interval '1 second'
-        AND state IN ('available','scheduled','executing','retryable','completed')
-      ORDER BY inserted_at DESC, id DESC LIMIT 1""";
-
-  private static final String INSERT = """
-      INSERT INTO jobs.jobs (worker, queue, state, args, unique_key, priority, max_attempts, timeout_seconds, user_id,
-                             scheduled_at)
-      VALUES ($1, $2, CASE WHEN $9::timestamptz > now() THEN 'scheduled' ELSE 'available' END, $3, $4, $5::int, $6,
-              $7, $8, COALESCE($9::timestamptz, date_trunc('second', now())))
-      RETURNING *""";
+  /** jobs.enqueue (jobs/V2): the uniqueness window under an advisory lock, then the insert — one round trip. */
+  private static final String ENQUEUE = """
+      SELECT e.duplicate, (e.job).* FROM jobs.enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) e""";
 
   private static final String CLAIM = """
       WITH next AS (
@@ -52,9 +40,7 @@ final class JobStore {
       FROM next WHERE j.id = next.id
       RETURNING j.*""";
 
-  private static final String FENCE = """
-      SELECT id FROM jobs.jobs WHERE id = $1 AND locked_by = $2 AND attempt = $3 AND state = 'executing'
-      FOR UPDATE""";
+  private static final String FENCE = "SELECT id FROM jobs.lock_owned($1, $2, $3)";
 
   private static final String LOCK_EXPIRED = """
       SELECT * FROM jobs.jobs
@@ -62,10 +48,7 @@ final class JobStore {
       ORDER BY lease_until LIMIT 1
       FOR UPDATE SKIP LOCKED""";
 
-  private static final String COMPLETE = """
-      UPDATE jobs.jobs SET state = 'completed', completed_at = date_trunc('second', now()), result = $3,
-             locked_by = NULL, lease_until = NULL
-      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+  private static final String COMPLETE = "SELECT jobs.complete_all($1, $2, $3) AS n";
 
   private static final String RETRY_LATER = """
       UPDATE jobs.jobs SET state = 'retryable', scheduled_at = $3, errors = errors || jsonb_build_array($4::jsonb),
@@ -112,21 +95,16 @@ final class JobStore {
 
   private JobStore() {}
 
-  static Future<Enqueued> enqueue(SqlClient tx, JobSpec spec) {
-    if (!spec.unique()) return insert(tx, spec).map(j -> new Enqueued(j, false));
-    return tx.preparedQuery(ADVISORY_LOCK).execute(Tuple.of("jobs:" + spec.worker() + ":" + spec.uniqueKey()))
-        .compose(v -> tx.preparedQuery(FIND_UNIQUE).execute(Tuple.of(spec.worker(), spec.uniqueKey(), spec.uniqueSeconds())))
-        .compose(rows -> rows.size() > 0
-            ? Future.succeededFuture(new Enqueued(Job.from(rows.iterator().next()), true))
-            : insert(tx, spec).map(j -> new Enqueued(j, false)));
-  }
-
-  private static Future<Job> insert(SqlClient tx, JobSpec s) {
+  static Future<Enqueued> enqueue(SqlClient tx, JobSpec s) {
     Instant at = s.scheduledAt() == null ? null : ceilSecond(s.scheduledAt());
     Tuple t = Tuple.tuple().addString(s.worker()).addString(s.queue()).addValue(s.args()).addString(s.uniqueKey())
-        .addInteger(s.priority()).addInteger(s.maxAttempts()).addInteger(s.timeoutSeconds()).addUUID(s.userId())
+        .addInteger(s.unique() ? s.uniqueSeconds() : 0).addInteger(s.priority()).addInteger(s.maxAttempts())
+        .addInteger(s.timeoutSeconds()).addUUID(s.userId())
         .addOffsetDateTime(at == null ? null : at.atOffset(ZoneOffset.UTC));
-    return tx.preparedQuery(INSERT).execute(t).map(rows -> Job.from(rows.iterator().next()));
+    return tx.preparedQuery(ENQUEUE).execute(t).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Enqueued(Job.from(r), r.getBoolean("duplicate"));
+    });
   }
 
   static Future<List<Job>> claim(SqlClient db, String queue, String[] workers, int limit, String runnerId,
@@ -137,7 +115,8 @@ final class JobStore {
 
   /** Lock the job row if this runner still owns the attempt; false when the lease was lost. */
   static Future<Boolean> fence(SqlClient tx, Job job, String runnerId) {
-    return tx.preparedQuery(FENCE).execute(Tuple.of(job.id(), runnerId, job.attempt())).map(rows -> rows.size() == 1);
+    return tx.preparedQuery(FENCE).execute(Tuple.of(new UUID[] {job.id()}, new Integer[] {job.attempt()}, runnerId))
+        .map(rows -> rows.size() == 1);
   }
 
   /** Lock one job of the queue whose lease has expired (its runner is gone or hung), if any. */
@@ -147,8 +126,9 @@ final class JobStore {
   }
 
   static Future<Boolean> complete(SqlClient tx, Job job, JsonObject result) {
-    return tx.preparedQuery(COMPLETE).execute(Tuple.of(job.id(), job.attempt(), result))
-        .map(rows -> rows.rowCount() == 1);
+    return tx.preparedQuery(COMPLETE)
+        .execute(Tuple.of(new UUID[] {job.id()}, new Integer[] {job.attempt()}, new JsonObject[] {result}))
+        .map(rows -> rows.iterator().next().getInteger("n") == 1);
   }
 
   static Future<Void> retryLater(SqlClient tx, Job job, JobError error, Instant at) {

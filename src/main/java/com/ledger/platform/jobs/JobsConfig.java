@@ -10,16 +10,33 @@ import java.util.Map;
  * The {@code jobs} section of the configuration.
  *
  * @param queues           per-node concurrency by queue ({@code jobs.queues: "banking:3,payments:2,..."})
- * @param pollIntervalMs   fallback poll when no wake-up arrives; also the cadence of lease rescue
+ * @param pollIntervalMs   fallback poll when no wake-up arrives (also the cadence of lease rescue) while there is work
+ * @param idlePollMaxMs    the poll backs off, doubling, up to this when claims come back empty (an idle node does not
+ *                         poll the database hot; a wake-up still starts a claim at once); never below pollIntervalMs
+ * @param batchSize        how many jobs a batch worker ({@link BatchJobWorker}) claims and runs at once
  * @param leaseSeconds     how long a claim is valid without a heartbeat
  * @param heartbeatSeconds how often a runner extends the leases of its running jobs (must be below the lease)
  * @param pruneDays        completed/dead/cancelled jobs older than this are deleted
  * @param shutdownGraceMs  on stop, how long running jobs may finish before their leases are released
  */
 public record JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int leaseSeconds, int heartbeatSeconds,
-    int pruneDays, int shutdownGraceMs) {
+    int pruneDays, int shutdownGraceMs, int idlePollMaxMs, int batchSize) {
 
   public static final String DEFAULT_QUEUES = "banking:3,payments:2,notifications:3,default:1";
+  public static final int DEFAULT_IDLE_POLL_MAX_MS = 5000;
+  public static final int DEFAULT_BATCH_SIZE = 100;
+
+  public JobsConfig {
+    idlePollMaxMs = Math.max(idlePollMaxMs, pollIntervalMs);
+    if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
+  }
+
+  /** The defaults for the idle backoff and the batch size. */
+  public JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int leaseSeconds, int heartbeatSeconds,
+      int pruneDays, int shutdownGraceMs) {
+    this(queues, pollIntervalMs, leaseSeconds, heartbeatSeconds, pruneDays, shutdownGraceMs, DEFAULT_IDLE_POLL_MAX_MS,
+        DEFAULT_BATCH_SIZE);
+  }
 
   public static JobsConfig from(JsonObject raw) {
     ConfigReader j = ConfigReader.root(raw).child("jobs");
@@ -30,7 +47,9 @@ public record JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int le
       throw new ConfigException(j.key("heartbeat_seconds"), "must be below jobs.lease_seconds (" + lease + ")");
     }
     return new JobsConfig(queues, j.integer("poll_interval_ms", 1000, 10, 600_000), lease, heartbeat,
-        j.integer("prune_days", 7, 1, 3650), j.integer("shutdown_grace_ms", 10_000, 0, 600_000));
+        j.integer("prune_days", 7, 1, 3650), j.integer("shutdown_grace_ms", 10_000, 0, 600_000),
+        j.integer("idle_poll_max_ms", DEFAULT_IDLE_POLL_MAX_MS, 10, 600_000),
+        j.integer("batch_size", DEFAULT_BATCH_SIZE, 1, 1000));
   }
 
   /** {@code "banking:3,payments:2"} → ordered map; every entry needs a name and a concurrency of 1..100. */
