@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two (then three) clustered nodes in one JVM on one database (PITFALLS.md §3): node A serves HTTP and runs no
- * worker, node B only runs payment workers; later node C (workers) is stopped while it holds leased jobs.
+ * worker, node B only runs payment workers; later node C (workers) dies in the middle of its batches. Workers claim
+ * batches of 5 with 2 slots per node, so a node holds at most 10 jobs at once.
  */
 class PaymentClusterTest {
   static final String CLUSTER = "ledger-cluster-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -47,6 +48,7 @@ class PaymentClusterTest {
         "node.name", name, "payments.checking_daily_limit", "1000000.00", "jobs.lease_seconds", 3,
         "jobs.heartbeat_seconds", 1));
     o.put("jobs.poll_interval_ms", 250);
+    o.put("jobs.batch_size", 5);
     o.putAll(extra);
     if (seedPort == 0) seedPort = port;
     return TestApp.start(o);
@@ -121,7 +123,7 @@ class PaymentClusterTest {
   }
 
   @Test
-  void jobs_leased_by_a_stopped_node_are_posted_by_the_survivor_after_the_lease_expires() throws Exception {
+  void a_node_that_dies_mid_batch_commits_nothing_and_its_jobs_are_posted_once_by_the_survivor() throws Exception {
     // node C's connections carry an application_name so the test can watch them in pg_stat_activity
     String cConnections = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ledger-node-c'";
     TestApp c = node("node-c", List.of("payment-worker"),
@@ -133,8 +135,9 @@ class PaymentClusterTest {
       List<UUID> ids;
       List<String> heldByC;
       try (Connection lock = TestDatabase.jdbc(db)) {
-        // hold the account row: every worker's posting (SELECT ... FOR UPDATE) blocks on it while holding its job's
-        // lease; NO KEY UPDATE still lets new payments reference the account (their FK check takes KEY SHARE)
+        // hold the account row: every batch statement (payments.post_payment_jobs) blocks on it, after it fenced its
+        // jobs, so nothing commits while both worker nodes hold two batches of five; NO KEY UPDATE still lets new
+        // payments reference the account (their FK check takes KEY SHARE)
         lock.setAutoCommit(false);
         try (PreparedStatement ps = lock.prepareStatement(
             "SELECT 1 FROM payments.user_bank_accounts WHERE id = ? FOR NO KEY UPDATE")) {
@@ -142,20 +145,28 @@ class PaymentClusterTest {
           ps.executeQuery().close();
         }
         ids = createAndProcessAsync(u, acc, 20, "failover");
-        Fixtures.await("both nodes hold leases", Duration.ofSeconds(20),
-            () -> fx.count("SELECT count(*) FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-c:%'") == 2
-                && fx.count("SELECT count(*) FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-b:%'") == 2);
+        // both worker nodes saturated: two batch statements each (at most two slots per node) waiting on the lock
+        Fixtures.await("both nodes blocked in two batches each", Duration.ofSeconds(30), () -> fx.count(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                + "AND wait_event_type = 'Lock'") == 4);
+        assertThat(fx.count(cConnections + " AND state = 'active' AND wait_event_type = 'Lock'")).isEqualTo(2);
         heldByC = fx.queryStrings("SELECT id::text FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-c:%'");
-        // C keeps polling on an extra connection besides its two blocked transactions
-        Fixtures.await("node C polling", Duration.ofSeconds(10), () -> fx.count(cConnections) >= 3);
-        // stop node C's Vert.x while it holds the two leases: it stops claiming, then closes its pool, which drops
-        // the idle connections at once and the two blocked ones after their pending statement
+        // node C dies mid-batch: it stops, and its connections drop before its statements could commit (the server
+        // ends the backends of a dead client — done here at once rather than when it notices)
         cClosed = CompletableFuture.runAsync(c::close);
         Fixtures.await("node C closing its pool", Duration.ofSeconds(20), () -> fx.count(cConnections) == 2);
+        fx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ledger-node-c'");
+        Fixtures.await("node C's backends gone", Duration.ofSeconds(10), () -> fx.count(cConnections) == 0);
+        // nothing of C's batches committed: its jobs are still executing under its (expiring) leases
+        assertThat(heldByC).hasSizeGreaterThanOrEqualTo(2);
+        for (String job : heldByC) {
+          assertThat(fx.queryString("SELECT state || ':' || attempt FROM jobs.jobs WHERE id = ?::uuid", job))
+              .isEqualTo("executing:1");
+        }
+        assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isZero();
         lock.rollback();
       }
       cClosed.get(30, TimeUnit.SECONDS);
-      assertThat(fx.count(cConnections)).isZero();
       Fixtures.await("all 20 posted", Duration.ofSeconds(60), () -> fx.count(
           "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 20);
       for (String job : heldByC) {
@@ -164,6 +175,7 @@ class PaymentClusterTest {
         assertThat(fx.count("SELECT attempt FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo(2);
         assertThat(fx.queryString("SELECT errors->0->>'reason' FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo("timeout");
         assertThat(fx.queryString("SELECT errors->0->>'message' FROM jobs.jobs WHERE id = ?::uuid", job)).contains("lease");
+        assertThat(fx.queryString("SELECT locked_by FROM jobs.jobs WHERE id = ?::uuid", job)).isNull();
       }
       // every payment posted exactly once
       for (UUID id : ids) {

@@ -7,6 +7,7 @@ import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
 import com.ledger.support.TestApp;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Many postings against one balance, both paths: the account row lock and the DB constraints keep it exact. */
+/**
+ * Many postings against one balance, both paths (the one-statement sync posting and the batched workers): the account
+ * row lock, the running daily total and the DB constraints keep it exact.
+ */
 class PaymentConcurrencyTest {
   static TestApp app;
   static Api api;
@@ -29,8 +33,8 @@ class PaymentConcurrencyTest {
 
   @BeforeAll
   static void start() {
-    // daily limits must not interfere with 100 debits of 1.00
-    app = TestApp.start(Map.of("payments.checking_daily_limit", "1000000.00"));
+    // daily limits must not interfere with 100 debits of 1.00 on CHECKING; SAVINGS accounts get a limit of 100.00
+    app = TestApp.start(Map.of("payments.checking_daily_limit", "1000000.00", "payments.savings_daily_limit", "100.00"));
     api = app.api;
     fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
   }
@@ -60,10 +64,14 @@ class PaymentConcurrencyTest {
   }
 
   static List<UUID> twoHundredDebits(User u, UUID acc) throws Exception {
+    return debits(u, acc, 200);
+  }
+
+  static List<UUID> debits(User u, UUID acc, int n) throws Exception {
     List<Callable<UUID>> creates = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      int n = i;
-      creates.add(() -> create(api, u, acc, "1.00", "DEBIT", "debit #" + n));
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      creates.add(() -> create(api, u, acc, "1.00", "DEBIT", "debit #" + k));
     }
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
@@ -137,6 +145,68 @@ class PaymentConcurrencyTest {
         + "AND j.errors->0->>'reason' = 'insufficient_funds' AND j.errors->0->>'category' = 'business_rule'", acc))
         .isEqualTo(100);
     assertThat(fx.count(jobsOfAccount + "j.state = 'completed' AND j.attempt = 1", acc)).isEqualTo(100);
+  }
+
+  /** The account's running daily DEBIT total, as the posting reads it. */
+  static String spentToday(UUID acc) {
+    return fx.queryString("SELECT payments.daily_spent(?)::text", acc);
+  }
+
+  @Test
+  void two_hundred_sync_debits_on_one_account_stop_exactly_at_the_daily_limit() throws Exception {
+    User u = fx.user();
+    UUID acc = fx.account(u, "SAVINGS", "150.00");
+    List<UUID> ids = twoHundredDebits(u, acc);
+    List<Callable<Resp>> processes = new ArrayList<>();
+    for (UUID id : ids) processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(), Map.of()));
+    List<Resp> results = allAtOnce(processes);
+    int ok = 0;
+    int overLimit = 0;
+    for (Resp r : results) {
+      if (r.status() == 200) {
+        ok++;
+      } else if (r.status() == 422 && "daily_limit_exceeded".equals(r.reason())) {
+        overLimit++;
+        JsonObject details = r.json().getJsonObject("details");
+        assertThat(details.getString("daily_limit")).isEqualTo("100.00");
+        assertThat(details.getString("daily_spent")).isEqualTo("100.00");
+        assertThat(details.getString("payment_amount")).isEqualTo("1.00");
+      } else {
+        throw new AssertionError("unexpected answer: " + r);
+      }
+    }
+    assertThat(ok).isEqualTo(100);
+    assertThat(overLimit).isEqualTo(100);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'PENDING'",
+        acc)).isEqualTo(100);
+    assertLedgerMatches(acc, "50.00", 100);
+    assertThat(spentToday(acc)).isEqualTo("100.00");
+  }
+
+  @Test
+  void two_hundred_async_debits_on_one_account_stop_exactly_at_the_daily_limit() throws Exception {
+    User u = fx.user();
+    UUID acc = fx.account(u, "SAVINGS", "150.00");
+    List<UUID> ids = twoHundredDebits(u, acc);
+    List<Callable<Resp>> processes = new ArrayList<>();
+    for (UUID id : ids) {
+      processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(),
+          Map.of("Prefer", "respond-async")));
+    }
+    for (Resp r : allAtOnce(processes)) assertThat(r.status()).as(r.body()).isEqualTo(202);
+    Fixtures.await("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status IN ('PENDING','PROCESSING')",
+        acc) == 0);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'FAILED' "
+        + "AND failure_reason = 'daily_limit_exceeded'", acc)).isEqualTo(100);
+    assertLedgerMatches(acc, "50.00", 100);
+    assertThat(spentToday(acc)).isEqualTo("100.00");
+    String jobsOfAccount = "SELECT count(*) FROM jobs.jobs j JOIN payments.user_payments p ON p.id::text = j.args->>'payment_id' "
+        + "WHERE p.user_bank_account_id = ? AND ";
+    assertThat(fx.count(jobsOfAccount + "j.state = 'dead' AND j.attempt = 1 AND j.errors->0->>'reason' = 'daily_limit_exceeded'",
+        acc)).isEqualTo(100);
+    assertThat(fx.count(jobsOfAccount + "j.state = 'completed' AND j.attempt = 1 AND j.result->>'status' = 'COMPLETED' "
+        + "AND j.result->>'payment_id' = p.id::text", acc)).isEqualTo(100);
   }
 
   @Test

@@ -31,7 +31,8 @@ public record Job(
     Instant completedAt,
     Instant deadAt) {
 
-  static Job from(Row r) {
+  /** The job of a {@code jobs.jobs} row (any query selecting its columns). */
+  public static Job from(Row r) {
     Object result = r.getValue("result");
     return new Job(r.getUUID("id"), r.getString("worker"), r.getString("queue"), r.getString("state"),
         jsonObject(r.getValue("args")), r.getString("unique_key"), r.getInteger("priority"), r.getInteger("attempt"),

@@ -275,15 +275,15 @@ public class JobRunnerVerticle extends VerticleBase {
 
   /**
    * One attempt of a batch; never fails. A batch that failed as a whole committed nothing: each of its jobs then runs
-   * alone once more, so the failure lands on the job that causes it (a timeout is not retried this way: the
-   * statement may still be running).
+   * alone once more, so the failure lands on the job that causes it (not after a timeout — the statement may still be
+   * running — nor while stopping: the leases will expire).
    */
   private Future<Void> attemptBatch(BatchJobWorker worker, List<Job> batch) {
     int timeout = batch.stream().mapToInt(Job::timeoutSeconds).min().orElse(1);
     return timedAny(timeout, () -> worker.performBatch(batch, runnerId, pool)).transform(ar -> {
       if (ar.succeeded()) return settle(worker, batch, ar.result());
       boolean timedOut = ar.cause() instanceof LedgerException le && le.code == ErrorCode.TIMEOUT;
-      if (batch.size() > 1 && !timedOut) {
+      if (batch.size() > 1 && !timedOut && !stopping) {
         LOG.atInfo().addKeyValue("queue", queue).addKeyValue("worker", worker.name()).addKeyValue("jobs", batch.size())
             .addKeyValue("error", ar.cause().toString()).log("job batch failed; running its jobs one by one");
         Future<Void> each = Future.succeededFuture();

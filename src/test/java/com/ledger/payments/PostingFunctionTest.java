@@ -1,0 +1,236 @@
+package com.ledger.payments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.ledger.payments.Fixtures.User;
+import com.ledger.platform.bus.Caller;
+import com.ledger.platform.db.Pools;
+import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.jobs.Job;
+import com.ledger.platform.jobs.JobOutcome;
+import com.ledger.support.TestApp;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The rules live twice: as SQL inside the posting functions (payments/V3, where the account row is locked) and as
+ * the pure {@link TransferPolicy}. One table of scenarios (TransferPolicyTest's) runs through the synchronous
+ * function, through the worker's batch function and through the policy, and every outcome must be the same — the
+ * same reason, message and details, or the same posting — so the two can never drift apart.
+ */
+class PostingFunctionTest {
+  static TestApp app;
+  static Fixtures fx;
+  static Pool pool;
+  static PaymentsConfig cfg;
+  static TransferPolicy policy;
+  static Posting posting;
+  static PaymentWorker worker;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(Map.of("roles", List.of("users")));
+    fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
+    pool = Pools.shared(app.app.vertx(), app.app.config().db());
+    cfg = PaymentsConfig.from(app.app.config().raw());
+    policy = new TransferPolicy(cfg);
+    posting = new Posting(policy, cfg);
+    worker = new PaymentWorker(cfg);
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.close().await();
+    app.close();
+  }
+
+  /** A scenario's account and history: today's debits of {@code spent}, a duplicate on a second account if asked. */
+  record Setup(User user, UUID account, UUID payment) {}
+
+  static Setup setup(String amount, String direction, String type, String balance, String status, String spent,
+      boolean dup, String paymentStatus) {
+    User u = fx.user();
+    UUID acc = fx.account(u, type, balance, status);
+    String description = "scenario " + UUID.randomUUID();
+    if (new BigDecimal(spent).signum() > 0) {
+      // a plain SQL insert of a completed debit: the trigger keeps the running total
+      fx.payment(u, acc, spent, "DEBIT", "earlier today " + UUID.randomUUID(), "COMPLETED");
+    }
+    if (dup) fx.payment(u, fx.account(u, "CHECKING", "0.00"), amount, direction, description, "COMPLETED");
+    return new Setup(u, acc, fx.payment(u, acc, amount, direction, description, paymentStatus));
+  }
+
+  static Optional<LedgerException> expected(Setup s, String amount, String direction, String type, String balance,
+      String status, String spent, boolean dup) {
+    Payment p = new Payment(s.payment(), new BigDecimal(amount), direction, "x", "PAYMENT", "PENDING", null, null,
+        s.account(), s.user().id(), null, null, null);
+    return policy.forProcess(new TransferPolicy.Facts(null, p,
+        new TransferPolicy.AccountFacts(s.user().id(), status, type, new BigDecimal(balance)), new BigDecimal(spent),
+        dup));
+  }
+
+  static void assertSameFailure(Throwable actual, LedgerException want) {
+    assertThat(actual).isInstanceOf(LedgerException.class);
+    LedgerException got = (LedgerException) actual;
+    assertThat(got.code).isEqualTo(want.code);
+    assertThat(got.getMessage()).isEqualTo(want.getMessage());
+    assertThat(got.details).isEqualTo(want.details);
+  }
+
+  static void assertPosted(Setup s, String amount, String direction, String balance, String paymentStatusBefore) {
+    BigDecimal a = new BigDecimal(amount);
+    BigDecimal after = "DEBIT".equals(direction) ? new BigDecimal(balance).subtract(a) : new BigDecimal(balance).add(a);
+    assertThat(fx.status(s.payment())).isEqualTo("COMPLETED");
+    assertThat(fx.balance(s.account())).isEqualTo(after.setScale(2).toPlainString());
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ? AND amount = ?::numeric "
+        + "AND direction = ?", s.payment(), amount, direction)).isEqualTo(1);
+    assertThat(paymentStatusBefore).isIn("PENDING", "PROCESSING");
+  }
+
+  static void assertUntouched(Setup s, String balance, String paymentStatus) {
+    assertThat(fx.status(s.payment())).isEqualTo(paymentStatus);
+    assertThat(fx.balance(s.account())).isEqualTo(balance);
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", s.payment())).isZero();
+  }
+
+  static Stream<Arguments> scenarios() {
+    return TransferPolicyTest.processCases();
+  }
+
+  @ParameterizedTest(name = "sync: {0}")
+  @MethodSource("scenarios")
+  void the_sync_function_and_the_policy_agree(String name, String amount, String direction, String type,
+      String balance, String status, String spent, boolean dup, String expectedReason) {
+    Setup s = setup(amount, direction, type, balance, status, spent, dup, "PENDING");
+    Optional<LedgerException> want = expected(s, amount, direction, type, balance, status, spent, dup);
+    assertThat(want.map(e -> e.code.reason()).orElse(null)).isEqualTo(expectedReason);
+
+    Caller owner = new Caller(s.user().id().toString(), "user", s.user().email(), null, null);
+    Throwable failure = catchThrowable(() -> posting.process(pool, owner, s.payment()).await());
+    if (want.isPresent()) {
+      assertSameFailure(failure, want.get());
+      assertUntouched(s, balance, "PENDING");
+    } else {
+      assertThat(failure).isNull();
+      assertPosted(s, amount, direction, balance, "PENDING");
+    }
+  }
+
+  @ParameterizedTest(name = "worker batch: {0}")
+  @MethodSource("scenarios")
+  void the_worker_batch_function_and_the_policy_agree(String name, String amount, String direction, String type,
+      String balance, String status, String spent, boolean dup, String expectedReason) {
+    Setup s = setup(amount, direction, type, balance, status, spent, dup, "PROCESSING");
+    Optional<LedgerException> want = expected(s, amount, direction, type, balance, status, spent, dup);
+    Job job = claimedJob(s, "runner-" + UUID.randomUUID());
+
+    Map<UUID, JobOutcome> outcomes = worker.performBatch(List.of(job), job.lockedBy(), pool).await();
+    assertThat(outcomes).containsOnlyKeys(job.id());
+    JobOutcome o = outcomes.get(job.id());
+    if (want.isPresent()) {
+      assertThat(o).isInstanceOf(JobOutcome.Failed.class);
+      assertSameFailure(((JobOutcome.Failed) o).cause(), want.get());
+      assertUntouched(s, balance, "PROCESSING");
+      assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", job.id())).isEqualTo("executing");
+    } else {
+      assertThat(o).isInstanceOf(JobOutcome.Completed.class);
+      assertPosted(s, amount, direction, balance, "PROCESSING");
+      assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", job.id())).isEqualTo("completed");
+      assertThat(fx.queryString("SELECT result::text FROM jobs.jobs WHERE id = ?", job.id()))
+          .isEqualTo("{\"status\": \"COMPLETED\", \"payment_id\": \"" + s.payment() + "\"}");
+    }
+  }
+
+  /** A PaymentWorker job for the setup's payment, claimed (executing, attempt 1) by {@code runner}. */
+  static Job claimedJob(Setup s, String runner) {
+    UUID id = UUID.fromString(fx.queryString("""
+        INSERT INTO jobs.jobs (worker, queue, state, args, attempt, locked_by, lease_until, user_id)
+        VALUES ('PaymentWorker', 'payments', 'executing', jsonb_build_object('payment_id', ?::text), 1, ?,
+                now() + interval '30 seconds', ?) RETURNING id""", s.payment().toString(), runner, s.user().id()));
+    return pool.preparedQuery("SELECT * FROM jobs.jobs WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Job.from(rows.iterator().next())).await();
+  }
+
+  @Test
+  void a_job_whose_lease_was_lost_gets_no_outcome_and_no_posting() {
+    Setup s = setup("5.00", "DEBIT", "CHECKING", "100.00", "ACTIVE", "0.00", false, "PROCESSING");
+    Job job = claimedJob(s, "runner-a");
+    // the lease expired and another runner took the job over (attempt 2)
+    fx.exec("UPDATE jobs.jobs SET attempt = 2, locked_by = 'runner-b' WHERE id = ?", job.id());
+    assertThat(worker.performBatch(List.of(job), "runner-a", pool).await()).isEmpty();
+    assertUntouched(s, "100.00", "PROCESSING");
+    assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", job.id())).isEqualTo("executing");
+  }
+
+  @Test
+  void one_batch_posts_many_payments_of_one_account_in_order_and_fails_only_those_that_break_a_rule() {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "10.00");
+    String runner = "runner-" + UUID.randomUUID();
+    List<Job> jobs = new java.util.ArrayList<>();
+    List<UUID> payments = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      UUID p = fx.payment(u, acc, "3.00", "DEBIT", "batch " + i, "PROCESSING");
+      payments.add(p);
+      jobs.add(claimedJob(new Setup(u, acc, p), runner));
+    }
+    // the same payment twice in one batch: posted once, both jobs succeed
+    jobs.add(claimedJob(new Setup(u, acc, payments.get(0)), runner));
+    Map<UUID, JobOutcome> outcomes = worker.performBatch(jobs, runner, pool).await();
+    assertThat(outcomes).hasSize(6);
+    for (int i = 0; i < 3; i++) assertThat(outcomes.get(jobs.get(i).id())).isInstanceOf(JobOutcome.Completed.class);
+    for (int i = 3; i < 5; i++) {
+      JobOutcome.Failed f = (JobOutcome.Failed) outcomes.get(jobs.get(i).id());
+      assertThat(((LedgerException) f.cause()).code.reason()).isEqualTo("insufficient_funds");
+      assertThat(((LedgerException) f.cause()).details.getString("account_balance")).isEqualTo("1.00");
+    }
+    assertThat(outcomes.get(jobs.get(5).id())).isInstanceOf(JobOutcome.Completed.class);
+    assertThat(fx.balance(acc)).isEqualTo("1.00");
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(3);
+    assertThat(fx.queryString("SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ?", acc))
+        .isEqualTo("9.00");
+  }
+
+  @Test
+  void the_running_daily_total_follows_every_write_of_a_completed_debit() {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    String total = "SELECT COALESCE((SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ? "
+        + "AND day = (now() AT TIME ZONE 'UTC')::date), 'none')";
+    assertThat(fx.queryString(total, acc)).isEqualTo("none");
+    UUID a = fx.payment(u, acc, "10.00", "DEBIT", "a", "COMPLETED");                 // inserted completed
+    fx.payment(u, acc, "99.00", "CREDIT", "credits never count", "COMPLETED");
+    fx.payment(u, acc, "7.00", "DEBIT", "pending does not count", "PENDING");
+    assertThat(fx.queryString(total, acc)).isEqualTo("10.00");
+    UUID b = fx.payment(u, acc, "2.50", "DEBIT", "b", "PROCESSING");
+    fx.exec("UPDATE payments.user_payments SET status = 'COMPLETED', posted_at = now() WHERE id = ?", b);
+    assertThat(fx.queryString(total, acc)).isEqualTo("12.50");
+    fx.exec("UPDATE payments.user_payments SET description = 'renamed', updated_at = now() WHERE id = ?", b);
+    assertThat(fx.queryString(total, acc)).isEqualTo("12.50");
+    // yesterday's debits are yesterday's
+    fx.exec("UPDATE payments.user_payments SET posted_at = now() - interval '1 day' WHERE id = ?", a);
+    assertThat(fx.queryString(total, acc)).isEqualTo("2.50");
+    fx.exec("DELETE FROM payments.user_payments WHERE id = ?", b);
+    assertThat(fx.queryString(total, acc)).isEqualTo("0.00");
+    // the facts the validate and status routes read come from the same total
+    assertThat(fx.queryString("SELECT payments.daily_spent(?)::text", acc)).isEqualTo("0.00");
+    fx.payment(u, acc, "4.00", "DEBIT", "c", "COMPLETED");
+    assertThat(fx.queryString("SELECT payments.daily_spent(?)::text", acc)).isEqualTo("4.00");
+    // deleting the account takes its totals with it
+    fx.exec("DELETE FROM payments.user_bank_accounts WHERE id = ?", acc);
+    assertThat(fx.count("SELECT count(*) FROM payments.account_daily_totals WHERE account_id = ?", acc)).isZero();
+  }
+}
