@@ -231,6 +231,122 @@ class JobsPlatformTest {
     }
   }
 
+  // ------------------------------------------------------------------ batches
+
+  /**
+   * A batch worker as the contract asks: one transaction fences the jobs, writes the effects of the "ok" ones and
+   * completes them; "rule" jobs fail with a business rule (nothing written); a "poison" job makes the whole batch
+   * fail (rolled back).
+   */
+  record TestBatchWorker(String name, List<Integer> batches, List<UUID> dead) implements BatchJobWorker {
+    TestBatchWorker(String name) {
+      this(name, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+    }
+
+    @Override
+    public Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, io.vertx.sqlclient.SqlClient db) {
+      batches.add(jobs.size());
+      UUID[] ids = jobs.stream().map(Job::id).toArray(UUID[]::new);
+      Integer[] attempts = jobs.stream().map(Job::attempt).toArray(Integer[]::new);
+      return ((Pool) db).withTransaction(tx -> tx.preparedQuery(
+          "SELECT id, attempt, args->>'kind' AS kind FROM jobs.lock_owned($1, $2, $3)")
+          .execute(Tuple.of(ids, attempts, runnerId)).compose(owned -> {
+            Map<UUID, JobOutcome> out = new java.util.LinkedHashMap<>();
+            List<UUID> ok = new ArrayList<>();
+            List<Integer> okAttempts = new ArrayList<>();
+            for (var r : owned) {
+              String kind = r.getString("kind");
+              if ("poison".equals(kind)) return Future.failedFuture(new IllegalStateException("poison in the batch"));
+              if ("rule".equals(kind)) {
+                out.put(r.getUUID("id"), new JobOutcome.Failed(new LedgerException(ErrorCode.INSUFFICIENT_FUNDS, "no funds")));
+              } else {
+                ok.add(r.getUUID("id"));
+                okAttempts.add(r.getInteger("attempt"));
+                out.put(r.getUUID("id"), new JobOutcome.Completed(new JsonObject().put("ok", true)));
+              }
+            }
+            JsonObject[] results = ok.stream().map(id -> new JsonObject().put("ok", true)).toArray(JsonObject[]::new);
+            return tx.preparedQuery("INSERT INTO public.job_effects (job_id, note) SELECT unnest($1::uuid[]), 'done'")
+                .execute(Tuple.of(ok.toArray(UUID[]::new)))
+                .compose(x -> tx.preparedQuery("SELECT jobs.complete_all($1, $2, $3)")
+                    .execute(Tuple.of(ok.toArray(UUID[]::new), okAttempts.toArray(Integer[]::new), results)))
+                .map(out);
+          }));
+    }
+
+    @Override
+    public Future<Void> onDead(Job job, JobError last, SqlConnection tx) {
+      dead.add(job.id());
+      return tx.preparedQuery("INSERT INTO public.job_effects (job_id, note) VALUES ($1, $2)")
+          .execute(Tuple.of(job.id(), "dead:" + last.reason())).mapEmpty();
+    }
+  }
+
+  static JobsConfig batchCfg(int batchSize) {
+    return new JobsConfig(Map.of(), 100, 5, 1, 7, 1000, 5000, batchSize);
+  }
+
+  @Test
+  void a_batch_worker_gets_its_jobs_in_batches_and_each_commits_once() {
+    String q = queue();
+    TestBatchWorker w = new TestBatchWorker("BatchWorker");
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) ids.add(enqueue(JobSpec.of("BatchWorker", q, new JsonObject().put("kind", "ok"))).job().id());
+    String id = deploy(q, 2, batchCfg(10), w);
+    try {
+      await("all completed", Duration.ofSeconds(15), () -> count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q
+          + "' AND state = 'completed'") == 30);
+      assertThat(w.batches()).allMatch(n -> n >= 1 && n <= 10);
+      assertThat(w.batches().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+      assertThat(w.batches()).anyMatch(n -> n > 1);
+      for (UUID j : ids) {
+        assertThat(job(j).attempt()).isEqualTo(1);
+        assertThat(job(j).result()).isEqualTo(new JsonObject().put("ok", true));
+        assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + j + "' AND note = 'done'")).isEqualTo(1);
+      }
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void a_failed_batch_is_retried_job_by_job_so_only_the_bad_job_fails() {
+    String q = queue();
+    TestBatchWorker w = new TestBatchWorker("MixedBatchWorker");
+    List<UUID> ok = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ok.add(enqueue(JobSpec.of("MixedBatchWorker", q, new JsonObject().put("kind", "ok"))).job().id());
+    }
+    UUID rule = enqueue(JobSpec.of("MixedBatchWorker", q, new JsonObject().put("kind", "rule"))).job().id();
+    UUID poison = enqueue(JobSpec.of("MixedBatchWorker", q, new JsonObject().put("kind", "poison")).withMaxAttempts(1))
+        .job().id();
+    String id = deploy(q, 1, batchCfg(20), w);
+    try {
+      await("all settled", Duration.ofSeconds(15), () -> count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q
+          + "' AND state IN ('completed', 'dead')") == 8);
+      // one batch of all eight failed as a whole (nothing committed), then each job ran alone
+      assertThat(w.batches()).containsExactly(8, 1, 1, 1, 1, 1, 1, 1, 1);
+      for (UUID j : ok) {
+        assertThat(job(j).state()).isEqualTo(JobState.COMPLETED);
+        assertThat(job(j).attempt()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + j + "'")).isEqualTo(1);
+      }
+      Job r = job(rule);
+      assertThat(r.state()).isEqualTo(JobState.DEAD);
+      assertThat(r.errors()).hasSize(1);
+      assertThat(r.errors().getJsonObject(0).getString("reason")).isEqualTo("insufficient_funds");
+      assertThat(r.errors().getJsonObject(0).getString("message")).isEqualTo("no funds");
+      Job p = job(poison);
+      assertThat(p.state()).isEqualTo(JobState.DEAD);
+      assertThat(p.errors().getJsonObject(0).getString("reason")).isEqualTo("internal_server_error");
+      assertThat(w.dead()).containsExactlyInAnyOrder(rule, poison);
+      assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + rule + "' AND note <> "
+          + "'dead:insufficient_funds'")).isZero();
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
   // ------------------------------------------------------------------ failures
 
   @Test
