@@ -90,13 +90,19 @@ CREATE FUNCTION payments.daily_spent(p_account_id uuid) RETURNS numeric AS $$
 $$ LANGUAGE sql STABLE;
 
 -- duplicate's fact: another COMPLETED payment of the user with equal amount, description and direction posted
--- within the window. (Served by the index on (user_id, amount, description, direction, status).)
+-- within the window. The inner query looks rows up by the equality columns only (OFFSET 0 keeps the status and time
+-- conditions out of it), so the plan is the index on (user_id, amount, description, direction, status) whatever the
+-- statistics say: an index on status or posted_at alone would make the cost grow with the table (stale statistics
+-- after a bulk load estimate COMPLETED rows as rare and pick exactly that).
 CREATE FUNCTION payments.is_duplicate(p_user_id uuid, p_payment_id uuid, p_amount numeric, p_description text,
                                       p_direction text, p_window_minutes integer) RETURNS boolean AS $$
-    SELECT EXISTS (SELECT 1 FROM payments.user_payments p
-                    WHERE p.user_id = p_user_id AND p.id <> p_payment_id AND p.amount = p_amount
-                      AND p.description = p_description AND p.direction = p_direction AND p.status = 'COMPLETED'
-                      AND p.posted_at >= now() - p_window_minutes * interval '1 minute')
+    SELECT EXISTS (SELECT 1
+                     FROM (SELECT p.status, p.posted_at FROM payments.user_payments p
+                            WHERE p.user_id = p_user_id AND p.amount = p_amount AND p.description = p_description
+                              AND p.direction = p_direction AND p.id <> p_payment_id
+                           OFFSET 0) same
+                    WHERE same.status = 'COMPLETED'
+                      AND same.posted_at >= now() - p_window_minutes * interval '1 minute')
 $$ LANGUAGE sql STABLE;
 
 -- ---------------------------------------------------------------- the posting
