@@ -80,6 +80,7 @@ public class JobRunnerVerticle extends VerticleBase {
   private boolean stopping;
   private boolean claiming;
   private boolean claimAgain;
+  private int claimedInRound;
   private boolean rescuing;
   private long lastPrune;
   private Promise<Void> drained;
@@ -166,19 +167,22 @@ public class JobRunnerVerticle extends VerticleBase {
     if (busySlots >= concurrency) return;
     claiming = true;
     claimAgain = false;
+    claimedInRound = 0;
     claimRound().onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
         LOG.atWarn().addKeyValue("queue", queue).addKeyValue("error", ar.cause().toString()).log("job claim failed");
         return;
       }
+      // an empty round backs the poll off (doubling, up to idle_poll_max_ms); any claimed job resets it
+      pollDelayMs = claimedInRound > 0 ? cfg.pollIntervalMs() : Math.min(pollDelayMs * 2, cfg.idlePollMaxMs());
       if (ar.result() || claimAgain) claim();
     });
   }
 
   /**
    * One round: a batch for the batch workers (one slot), then one job per free slot for the plain workers. Answers
-   * whether a claim came back full (more may be waiting). Empty rounds back the poll off; a claimed job resets it.
+   * whether a claim came back full (more may be waiting).
    */
   private Future<Boolean> claimRound() {
     Future<Boolean> batch = batchWorkers.length == 0 || busySlots >= concurrency ? Future.succeededFuture(false)
@@ -198,7 +202,7 @@ public class JobRunnerVerticle extends VerticleBase {
   }
 
   private boolean claimed(int n, int limit) {
-    pollDelayMs = n > 0 ? cfg.pollIntervalMs() : Math.min(pollDelayMs * 2, cfg.idlePollMaxMs());
+    claimedInRound += n;
     return n == limit;
   }
 

@@ -12,7 +12,11 @@
  *       Override {@code transactional()} to return true when the effect is database work that must commit
  *       atomically with the job's completion (exactly-once); leave it false when the job calls remote services
  *       (then make it idempotent). Override {@code onDead} to mark your domain object failed in the same
- *       transaction that dead-letters the job.</li>
+ *       transaction that dead-letters the job.
+ *       <br>For many small database jobs implement {@link com.ledger.platform.jobs.BatchJobWorker} instead: the runner
+ *       claims up to {@code jobs.batch_size} of its jobs in one round trip and hands them over together; the worker
+ *       fences, applies and completes them in one transaction (the SQL functions {@code jobs.lock_owned} and
+ *       {@code jobs.complete_all}, migration jobs/V2), e.g. one statement per batch (PaymentWorker).</li>
  *   <li>Deploy a runner for your queue on the nodes of your worker role (in {@code Verticles.java}):
  *       <pre>{@code
  * if (cfg.hasRole("banksync-worker")) specs.add(new Spec("banksync-worker",
@@ -33,7 +37,8 @@
  * </ol>
  *
  * <h2>Guarantees</h2>
- * Claims use {@code FOR UPDATE SKIP LOCKED} and a lease ({@code jobs.lease_seconds}) that a heartbeat extends.
+ * Claims use {@code FOR UPDATE SKIP LOCKED} and a lease ({@code jobs.lease_seconds}) that a heartbeat extends. An
+ * idle runner's poll backs off to {@code jobs.idle_poll_max_ms}; the wake-up publish still starts a claim at once.
  * Every transition out of {@code executing} is fenced by (job id, runner id, attempt): a runner that lost its lease
  * (it hung, its node died) cannot complete or fail the job any more, and a transactional worker's effects roll back
  * with its completion. Expired leases are rescued by any runner of the queue and count as a {@code timeout}
