@@ -9,6 +9,7 @@
 --                                   the facts of the daily-limit and duplicate rules, shared by the posting and by the
 --                                   validate/status routes
 --   payments.post_locked_payment()  THE place that writes a posting (the caller holds the payment row)
+--   payments.lock_pending_payment() the route's checks before the rules: exists, may process, PENDING (+ the lock)
 --   payments.process_payment()      POST /payments/{id}/process, synchronous: the whole route in one statement
 --   payments.accept_payment()       the same with Prefer: respond-async: PENDING → PROCESSING + a PaymentWorker job
 --   payments.post_payment_jobs()    the payment workers: fence, post and complete a batch of claimed jobs at once
@@ -189,13 +190,12 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
--- POST /payments/{id}/process (synchronous), SPEC §6.6 order: exists (payment_not_found) → canProcess
--- (insufficient_permissions: admin always, the owner only while PENDING, nobody else) → PENDING (already_processed)
--- → lock the row and re-check PENDING (a lost race: already_processed) → the posting. The first two checks read the
--- row as the request found it, like the route always did; the lock comes after.
-CREATE FUNCTION payments.process_payment(p_payment_id uuid, p_caller_id uuid, p_caller_is_admin boolean,
-                                         p_max_single numeric, p_daily_limits jsonb, p_default_daily_limit numeric,
-                                         p_duplicate_minutes integer)
+-- The checks of POST /payments/{id}/process before the rules, SPEC §6.6 order: exists (payment_not_found) →
+-- canProcess (insufficient_permissions: admin always, the owner only while PENDING, nobody else) → PENDING
+-- (already_processed) → lock the row and re-check PENDING (a lost race: already_processed). The first checks read the
+-- row as the request found it, like the route always did; the lock comes after. Answers reason NULL with the payment
+-- locked (FOR NO KEY UPDATE), or the failing check with the status it found.
+CREATE FUNCTION payments.lock_pending_payment(p_payment_id uuid, p_caller_id uuid, p_caller_is_admin boolean)
 RETURNS payments.posting_result AS $$
 DECLARE
     r      payments.posting_result;
@@ -220,10 +220,24 @@ BEGIN
     IF v_seen.status <> 'PENDING' THEN
         r.reason := 'already_processed';
         r.payment_status := v_seen.status;
-        r.payment := v_seen;
+    END IF;
+    r.payment := v_seen;
+    RETURN r;
+END
+$$ LANGUAGE plpgsql;
+
+-- POST /payments/{id}/process (synchronous): the checks above, then the posting.
+CREATE FUNCTION payments.process_payment(p_payment_id uuid, p_caller_id uuid, p_caller_is_admin boolean,
+                                         p_max_single numeric, p_daily_limits jsonb, p_default_daily_limit numeric,
+                                         p_duplicate_minutes integer)
+RETURNS payments.posting_result AS $$
+DECLARE
+    r payments.posting_result := payments.lock_pending_payment(p_payment_id, p_caller_id, p_caller_is_admin);
+BEGIN
+    IF r.reason IS NOT NULL THEN
         RETURN r;
     END IF;
-    RETURN payments.post_locked_payment(v_seen, p_max_single, p_daily_limits, p_default_daily_limit,
+    RETURN payments.post_locked_payment(r.payment, p_max_single, p_daily_limits, p_default_daily_limit,
                                         p_duplicate_minutes);
 END
 $$ LANGUAGE plpgsql;
@@ -236,35 +250,19 @@ CREATE TYPE payments.accept_result AS (
     job_state      text
 );
 
--- POST /payments/{id}/process with Prefer: respond-async: the same checks as process_payment up to the lock, then
+-- POST /payments/{id}/process with Prefer: respond-async: the same checks (lock_pending_payment), then
 -- PENDING → PROCESSING and a job for the worker (unique per payment within p_unique_seconds) in the same statement.
 CREATE FUNCTION payments.accept_payment(p_payment_id uuid, p_caller_id uuid, p_caller_is_admin boolean,
                                         p_worker text, p_queue text, p_max_attempts integer,
                                         p_timeout_seconds integer, p_unique_seconds integer)
 RETURNS payments.accept_result AS $$
 DECLARE
-    r      payments.accept_result;
-    v_seen payments.user_payments;
+    r         payments.accept_result;
+    v_checked payments.posting_result := payments.lock_pending_payment(p_payment_id, p_caller_id, p_caller_is_admin);
 BEGIN
-    SELECT * INTO v_seen FROM payments.user_payments u WHERE u.id = p_payment_id;
-    IF NOT FOUND THEN
-        r.reason := 'payment_not_found';
-        RETURN r;
-    END IF;
-    IF NOT (p_caller_is_admin OR (v_seen.user_id = p_caller_id AND v_seen.status = 'PENDING')) THEN
-        r.reason := 'insufficient_permissions';
-        RETURN r;
-    END IF;
-    IF v_seen.status = 'PENDING' THEN
-        SELECT * INTO v_seen FROM payments.user_payments u WHERE u.id = p_payment_id FOR NO KEY UPDATE;
-        IF NOT FOUND THEN
-            r.reason := 'payment_not_found';
-            RETURN r;
-        END IF;
-    END IF;
-    IF v_seen.status <> 'PENDING' THEN
-        r.reason := 'already_processed';
-        r.payment_status := v_seen.status;
+    IF v_checked.reason IS NOT NULL THEN
+        r.reason := v_checked.reason;
+        r.payment_status := v_checked.payment_status;
         RETURN r;
     END IF;
     UPDATE payments.user_payments u
@@ -272,7 +270,7 @@ BEGIN
      WHERE u.id = p_payment_id;
     SELECT (e.job).id, (e.job).state INTO r.job_id, r.job_state
       FROM jobs.enqueue(p_worker, p_queue, jsonb_build_object('payment_id', p_payment_id::text), p_payment_id::text,
-                        p_unique_seconds, 0, p_max_attempts, p_timeout_seconds, v_seen.user_id, NULL) e;
+                        p_unique_seconds, 0, p_max_attempts, p_timeout_seconds, (v_checked.payment).user_id, NULL) e;
     RETURN r;
 END
 $$ LANGUAGE plpgsql;

@@ -64,12 +64,8 @@ class PaymentConcurrencyTest {
   }
 
   static List<UUID> twoHundredDebits(User u, UUID acc) throws Exception {
-    return debits(u, acc, 200);
-  }
-
-  static List<UUID> debits(User u, UUID acc, int n) throws Exception {
     List<Callable<UUID>> creates = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < 200; i++) {
       int k = i;
       creates.add(() -> create(api, u, acc, "1.00", "DEBIT", "debit #" + k));
     }
@@ -95,25 +91,58 @@ class PaymentConcurrencyTest {
               ((SELECT count(*) FROM payments.transactions t WHERE t.payment_id = p.id) = 1)""", acc)).isZero();
   }
 
+  /** POST /process for every payment at once (with {@code headers}). */
+  static List<Resp> processAll(User u, List<UUID> ids, Map<String, String> headers) throws Exception {
+    List<Callable<Resp>> processes = new ArrayList<>();
+    for (UUID id : ids) processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(), headers));
+    return allAtOnce(processes);
+  }
+
+  /** Sync answers: exactly 100 postings (200) and 100 problems of {@code reason} (422), nothing else. */
+  static List<Resp> assertHundredPostedHundredRefused(List<Resp> results, String reason) {
+    List<Resp> refused = new ArrayList<>();
+    int ok = 0;
+    for (Resp r : results) {
+      if (r.status() == 200) ok++;
+      else if (r.status() == 422 && reason.equals(r.reason())) refused.add(r);
+      else throw new AssertionError("unexpected answer: " + r);
+    }
+    assertThat(ok).isEqualTo(100);
+    assertThat(refused).hasSize(100);
+    return refused;
+  }
+
+  /**
+   * Async: every payment settles; 100 FAILED with {@code reason} and their jobs dead after one attempt with that
+   * business rule; 100 posted with their jobs completed, result {payment_id, status}.
+   */
+  static void assertAsyncHundredPostedHundredFailed(UUID acc, String reason) {
+    Fixtures.await("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status IN ('PENDING','PROCESSING')",
+        acc) == 0);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'",
+        acc)).isEqualTo(100);
+    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'FAILED' "
+        + "AND failure_reason = ?", acc, reason)).isEqualTo(100);
+    String jobsOfAccount = "SELECT count(*) FROM jobs.jobs j JOIN payments.user_payments p ON p.id::text = j.args->>'payment_id' "
+        + "WHERE p.user_bank_account_id = ? AND ";
+    assertThat(fx.count(jobsOfAccount + "j.state = 'dead' AND j.attempt = 1 AND jsonb_array_length(j.errors) = 1 "
+        + "AND j.errors->0->>'reason' = ? AND j.errors->0->>'category' = 'business_rule' AND p.status = 'FAILED'", acc, reason))
+        .isEqualTo(100);
+    assertThat(fx.count(jobsOfAccount + "j.state = 'completed' AND j.attempt = 1 AND j.result->>'status' = 'COMPLETED' "
+        + "AND j.result->>'payment_id' = p.id::text AND p.status = 'COMPLETED'", acc)).isEqualTo(100);
+  }
+
+  /** The account's running daily DEBIT total, as the posting reads it. */
+  static String spentToday(UUID acc) {
+    return fx.queryString("SELECT payments.daily_spent(?)::text", acc);
+  }
+
   @Test
   void two_hundred_sync_debits_of_one_against_one_hundred() throws Exception {
     User u = fx.user();
     UUID acc = fx.account(u, "CHECKING", "100.00");
-    List<UUID> ids = twoHundredDebits(u, acc);
-    List<Callable<Resp>> processes = new ArrayList<>();
-    for (UUID id : ids) processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(), Map.of()));
-    List<Resp> results = allAtOnce(processes);
-    int ok = 0;
-    int insufficient = 0;
-    for (Resp r : results) {
-      if (r.status() == 200) ok++;
-      else if (r.status() == 422 && "insufficient_funds".equals(r.reason())) insufficient++;
-      else throw new AssertionError("unexpected answer: " + r);
-    }
-    assertThat(ok).isEqualTo(100);
-    assertThat(insufficient).isEqualTo(100);
-    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'",
-        acc)).isEqualTo(100);
+    assertHundredPostedHundredRefused(processAll(u, twoHundredDebits(u, acc), Map.of()), "insufficient_funds");
     assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'PENDING'",
         acc)).isEqualTo(100);
     assertLedgerMatches(acc, "0.00", 100);
@@ -123,60 +152,23 @@ class PaymentConcurrencyTest {
   void two_hundred_async_debits_of_one_against_one_hundred() throws Exception {
     User u = fx.user();
     UUID acc = fx.account(u, "CHECKING", "100.00");
-    List<UUID> ids = twoHundredDebits(u, acc);
-    List<Callable<Resp>> processes = new ArrayList<>();
-    for (UUID id : ids) {
-      processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(),
-          Map.of("Prefer", "respond-async")));
+    for (Resp r : processAll(u, twoHundredDebits(u, acc), Map.of("Prefer", "respond-async"))) {
+      assertThat(r.status()).as(r.body()).isEqualTo(202);
     }
-    for (Resp r : allAtOnce(processes)) assertThat(r.status()).as(r.body()).isEqualTo(202);
-    Fixtures.await("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
-        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status IN ('PENDING','PROCESSING')",
-        acc) == 0);
-    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'",
-        acc)).isEqualTo(100);
-    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'FAILED' "
-        + "AND failure_reason = 'insufficient_funds'", acc)).isEqualTo(100);
+    assertAsyncHundredPostedHundredFailed(acc, "insufficient_funds");
     assertLedgerMatches(acc, "0.00", 100);
-    // the failed ones: their jobs are dead after one attempt with that reason; the others completed
-    String jobsOfAccount = "SELECT count(*) FROM jobs.jobs j JOIN payments.user_payments p ON p.id::text = j.args->>'payment_id' "
-        + "WHERE p.user_bank_account_id = ? AND ";
-    assertThat(fx.count(jobsOfAccount + "j.state = 'dead' AND j.attempt = 1 AND jsonb_array_length(j.errors) = 1 "
-        + "AND j.errors->0->>'reason' = 'insufficient_funds' AND j.errors->0->>'category' = 'business_rule'", acc))
-        .isEqualTo(100);
-    assertThat(fx.count(jobsOfAccount + "j.state = 'completed' AND j.attempt = 1", acc)).isEqualTo(100);
-  }
-
-  /** The account's running daily DEBIT total, as the posting reads it. */
-  static String spentToday(UUID acc) {
-    return fx.queryString("SELECT payments.daily_spent(?)::text", acc);
   }
 
   @Test
   void two_hundred_sync_debits_on_one_account_stop_exactly_at_the_daily_limit() throws Exception {
     User u = fx.user();
     UUID acc = fx.account(u, "SAVINGS", "150.00");
-    List<UUID> ids = twoHundredDebits(u, acc);
-    List<Callable<Resp>> processes = new ArrayList<>();
-    for (UUID id : ids) processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(), Map.of()));
-    List<Resp> results = allAtOnce(processes);
-    int ok = 0;
-    int overLimit = 0;
-    for (Resp r : results) {
-      if (r.status() == 200) {
-        ok++;
-      } else if (r.status() == 422 && "daily_limit_exceeded".equals(r.reason())) {
-        overLimit++;
-        JsonObject details = r.json().getJsonObject("details");
-        assertThat(details.getString("daily_limit")).isEqualTo("100.00");
-        assertThat(details.getString("daily_spent")).isEqualTo("100.00");
-        assertThat(details.getString("payment_amount")).isEqualTo("1.00");
-      } else {
-        throw new AssertionError("unexpected answer: " + r);
-      }
+    List<Resp> refused =
+        assertHundredPostedHundredRefused(processAll(u, twoHundredDebits(u, acc), Map.of()), "daily_limit_exceeded");
+    for (Resp r : refused) {
+      assertThat(r.json().getJsonObject("details")).isEqualTo(new JsonObject().put("daily_limit", "100.00")
+          .put("daily_spent", "100.00").put("payment_amount", "1.00"));
     }
-    assertThat(ok).isEqualTo(100);
-    assertThat(overLimit).isEqualTo(100);
     assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'PENDING'",
         acc)).isEqualTo(100);
     assertLedgerMatches(acc, "50.00", 100);
@@ -187,26 +179,12 @@ class PaymentConcurrencyTest {
   void two_hundred_async_debits_on_one_account_stop_exactly_at_the_daily_limit() throws Exception {
     User u = fx.user();
     UUID acc = fx.account(u, "SAVINGS", "150.00");
-    List<UUID> ids = twoHundredDebits(u, acc);
-    List<Callable<Resp>> processes = new ArrayList<>();
-    for (UUID id : ids) {
-      processes.add(() -> Http1.post(api.base, "/api/payments/" + id + "/process", null, u.token(),
-          Map.of("Prefer", "respond-async")));
+    for (Resp r : processAll(u, twoHundredDebits(u, acc), Map.of("Prefer", "respond-async"))) {
+      assertThat(r.status()).as(r.body()).isEqualTo(202);
     }
-    for (Resp r : allAtOnce(processes)) assertThat(r.status()).as(r.body()).isEqualTo(202);
-    Fixtures.await("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
-        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status IN ('PENDING','PROCESSING')",
-        acc) == 0);
-    assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'FAILED' "
-        + "AND failure_reason = 'daily_limit_exceeded'", acc)).isEqualTo(100);
+    assertAsyncHundredPostedHundredFailed(acc, "daily_limit_exceeded");
     assertLedgerMatches(acc, "50.00", 100);
     assertThat(spentToday(acc)).isEqualTo("100.00");
-    String jobsOfAccount = "SELECT count(*) FROM jobs.jobs j JOIN payments.user_payments p ON p.id::text = j.args->>'payment_id' "
-        + "WHERE p.user_bank_account_id = ? AND ";
-    assertThat(fx.count(jobsOfAccount + "j.state = 'dead' AND j.attempt = 1 AND j.errors->0->>'reason' = 'daily_limit_exceeded'",
-        acc)).isEqualTo(100);
-    assertThat(fx.count(jobsOfAccount + "j.state = 'completed' AND j.attempt = 1 AND j.result->>'status' = 'COMPLETED' "
-        + "AND j.result->>'payment_id' = p.id::text", acc)).isEqualTo(100);
   }
 
   @Test
