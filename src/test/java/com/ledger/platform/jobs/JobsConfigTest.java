@@ -34,4 +34,18 @@ class JobsConfigTest {
     assertThatThrownBy(() -> JobsConfig.from(j)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("jobs.heartbeat_seconds");
   }
+
+  @Test
+  void batch_size_and_idle_backoff() {
+    JobsConfig d = JobsConfig.from(new JsonObject());
+    assertThat(d.batchSize()).isEqualTo(100);
+    assertThat(d.idlePollMaxMs()).isEqualTo(5000);
+    JobsConfig c = JobsConfig.from(new JsonObject().put("jobs", new JsonObject().put("batch_size", 7)
+        .put("poll_interval_ms", 20_000).put("idle_poll_max_ms", 1000)));
+    assertThat(c.batchSize()).isEqualTo(7);
+    // the backoff only ever lengthens the plain poll
+    assertThat(c.idlePollMaxMs()).isEqualTo(20_000);
+    assertThatThrownBy(() -> JobsConfig.from(new JsonObject().put("jobs", new JsonObject().put("batch_size", 0))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.batch_size");
+  }
 }
