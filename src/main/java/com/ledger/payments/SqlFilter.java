@@ -21,7 +21,7 @@ final class SqlFilter {
 
   /** {@code AND fragment} with its {@code ?}s bound to {@code values} in order; nothing when the first value is null. */
   SqlFilter and(String fragment, Object... values) {
-    if (values[0] == null) return this;
+    if (values == null || values[0] == null) return this;
     sql.append(sql.length() == 0 ? " WHERE " : " AND ");
     int next = 0;
     for (int i = 0; i < fragment.length(); i++) {
