@@ -400,6 +400,12 @@ class IndexUsageTest {
         p(null, null, null, 20, 0), new String[0], Set.of("jobs"));
     explain("JobStore.LIST, dead letters", k("JobStore", "LIST"), p("dead", null, null, 20, 0),
         "jobs_state_inserted_at_index");
+    explain("JobStore.LIST, one queue", k("JobStore", "LIST"), p(null, "banking", null, 20, 0),
+        "jobs_queue_inserted_at_id_index");
+    explain("JobStore.COUNT, one queue", k("JobStore", "COUNT"), p(null, "banking", null),
+        "jobs_queue_inserted_at_id_index");
+    explain("JobStore.COUNT, one worker", k("JobStore", "COUNT"), p(null, null, "BankSyncWorker"),
+        "jobs_worker_unique_key_inserted_at_index");
     explain("JobStore.COUNT, no filter (admin)", k("JobStore", "COUNT"), p(null, null, null), new String[0],
         Set.of("jobs"));
     explain("JobStore.COUNT, dead letters", k("JobStore", "COUNT"), p("dead", null, null),
