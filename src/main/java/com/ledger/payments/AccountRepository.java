@@ -17,15 +17,6 @@ final class AccountRepository {
   private static final String BY_USER =
       "SELECT * FROM payments.user_bank_accounts WHERE user_id = $1 ORDER BY inserted_at ASC, id ASC";
   private static final String GET = "SELECT * FROM payments.user_bank_accounts WHERE id = $1";
-  private static final String TRANSACTIONS = """
-      SELECT * FROM payments.transactions
-      WHERE account_id = $1
-        AND ($2::text IS NULL OR direction = $2)
-        AND ($3::timestamptz IS NULL OR posted_at >= $3)
-        AND ($4::timestamptz IS NULL OR posted_at <= $4)
-        AND ($5::timestamptz IS NULL OR (posted_at, id) < ($5, $6::uuid))
-      ORDER BY posted_at DESC, id DESC
-      LIMIT $7""";
   private static final String HEALTH = """
       SELECT COALESCE(sum(balance), 0) AS total_balance, count(*) AS total_accounts,
              count(*) FILTER (WHERE status = 'ACTIVE') AS active_accounts,
@@ -47,12 +38,24 @@ final class AccountRepository {
     return db.preparedQuery(GET).execute(Tuple.of(id)).map(AccountRepository::first);
   }
 
+  /**
+   * A page of an account's ledger, newest first, strictly after the cursor: an index range on
+   * (account_id, posted_at, id) whatever the account's history, for the first page and every later one.
+   */
+  static SqlFilter.Query transactionsQuery(UUID accountId, String direction, OffsetDateTime from, OffsetDateTime to,
+      QueryParams.Cursor after, int limit) {
+    SqlFilter w = SqlFilter.where("account_id = ?", accountId).and("direction = ?", direction)
+        .and("posted_at >= ?", from).and("posted_at <= ?", to)
+        .and("(posted_at, id) < (?, ?)", after == null ? null : after.postedAt(), after == null ? null : after.id());
+    String sql = "SELECT * FROM payments.transactions" + w.sql() + " ORDER BY posted_at DESC, id DESC"
+        + " LIMIT " + w.bind(limit);
+    return new SqlFilter.Query(sql, w.params());
+  }
+
   static Future<List<LedgerEntry>> transactions(SqlClient db, UUID accountId, String direction, OffsetDateTime from,
       OffsetDateTime to, QueryParams.Cursor after, int limit) {
-    Tuple t = Tuple.tuple().addUUID(accountId).addString(direction).addOffsetDateTime(from).addOffsetDateTime(to)
-        .addOffsetDateTime(after == null ? null : after.postedAt()).addUUID(after == null ? null : after.id())
-        .addInteger(limit);
-    return db.preparedQuery(TRANSACTIONS).execute(t).map(rows -> {
+    SqlFilter.Query q = transactionsQuery(accountId, direction, from, to, after, limit);
+    return db.preparedQuery(q.sql()).execute(q.params()).map(rows -> {
       List<LedgerEntry> out = new ArrayList<>(rows.size());
       for (Row r : rows) out.add(LedgerEntry.from(r));
       return out;

@@ -23,16 +23,9 @@ final class PaymentRepository {
       RETURNING *""";
   private static final String GET = "SELECT * FROM payments.user_payments WHERE id = $1";
   private static final String LOCK = "SELECT * FROM payments.user_payments WHERE id = $1 FOR UPDATE";
-  private static final String FILTER = """
-      WHERE user_id = $1
-        AND ($2::text IS NULL OR direction = $2)
-        AND ($3::text IS NULL OR status = $3)
-        AND ($4::text IS NULL OR payment_type = $4)
-        AND ($5::timestamptz IS NULL OR inserted_at >= $5)
-        AND ($6::timestamptz IS NULL OR inserted_at <= $6)""";
-  private static final String LIST = "SELECT * FROM payments.user_payments " + FILTER
-      + " ORDER BY inserted_at DESC, id DESC LIMIT $7 OFFSET $8";
-  private static final String COUNT = "SELECT count(*) AS n FROM payments.user_payments " + FILTER;
+  /** Exact, from the per-user counters the database keeps (payments V4): a few rows, whatever the history. */
+  private static final String COUNT_ALL =
+      "SELECT COALESCE(sum(n), 0)::bigint AS n FROM payments.user_payment_counts WHERE user_id = $1";
   private static final String RECENT =
       "SELECT * FROM payments.user_payments WHERE user_id = $1 ORDER BY inserted_at DESC, id DESC LIMIT $2";
 
@@ -83,20 +76,42 @@ final class PaymentRepository {
     return tx.preparedQuery(LOCK).execute(Tuple.of(id)).map(PaymentRepository::first);
   }
 
+  /** The list's filters (null = not set), SPEC.md §6.7. */
   record Filter(UUID userId, String direction, String status, String paymentType, OffsetDateTime from,
       OffsetDateTime to) {
-    Tuple tuple() {
-      return Tuple.tuple().addUUID(userId).addString(direction).addString(status).addString(paymentType)
-          .addOffsetDateTime(from).addOffsetDateTime(to);
+    boolean none() {
+      return direction == null && status == null && paymentType == null && from == null && to == null;
+    }
+
+    SqlFilter where() {
+      return SqlFilter.where("user_id = ?", userId).and("direction = ?", direction).and("status = ?", status)
+          .and("payment_type = ?", paymentType).and("inserted_at >= ?", from).and("inserted_at <= ?", to);
     }
   }
 
+  /** A page in the list's order; the planner walks (user_id, inserted_at, id) backwards, or a filter's index. */
+  static SqlFilter.Query listQuery(Filter f, int limit, long offset) {
+    SqlFilter w = f.where();
+    String sql = "SELECT * FROM payments.user_payments" + w.sql() + " ORDER BY inserted_at DESC, id DESC"
+        + " LIMIT " + w.bind(limit) + " OFFSET " + w.bind(offset);
+    return new SqlFilter.Query(sql, w.params());
+  }
+
+  /** total_count: without a filter from the counters, with one counted (filtered lists are not on the hot path). */
+  static SqlFilter.Query countQuery(Filter f) {
+    if (f.none()) return new SqlFilter.Query(COUNT_ALL, Tuple.of(f.userId()));
+    SqlFilter w = f.where();
+    return new SqlFilter.Query("SELECT count(*) AS n FROM payments.user_payments" + w.sql(), w.params());
+  }
+
   static Future<List<Payment>> list(SqlClient db, Filter f, int limit, long offset) {
-    return db.preparedQuery(LIST).execute(f.tuple().addInteger(limit).addLong(offset)).map(PaymentRepository::all);
+    SqlFilter.Query q = listQuery(f, limit, offset);
+    return db.preparedQuery(q.sql()).execute(q.params()).map(PaymentRepository::all);
   }
 
   static Future<Long> count(SqlClient db, Filter f) {
-    return db.preparedQuery(COUNT).execute(f.tuple()).map(rows -> rows.iterator().next().getLong("n"));
+    SqlFilter.Query q = countQuery(f);
+    return db.preparedQuery(q.sql()).execute(q.params()).map(rows -> rows.iterator().next().getLong("n"));
   }
 
   static Future<List<Payment>> recent(SqlClient db, UUID userId, int n) {
