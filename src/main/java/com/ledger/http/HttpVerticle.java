@@ -73,7 +73,8 @@ public final class HttpVerticle extends VerticleBase {
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
               .setCompressionSupported(true);
-          return vertx.createHttpServer(opts).requestHandler(router).listen();
+          MeterRegistry registry = BackendRegistries.getNow(node.registryName);
+          return TransportGuard.server(vertx, opts, router, cfg.isProd(), registry).listen();
         })
         .onSuccess(s -> server = s);
   }

@@ -29,6 +29,7 @@ public final class ProblemMapper {
   }
 
   public void handle(RoutingContext rc) {
+    if (rc.response().closed()) return; // the client is gone (or the transport guard answered and closed)
     Problems.write(rc, toProblem(rc.failure(), rc.statusCode(), rc));
   }
 

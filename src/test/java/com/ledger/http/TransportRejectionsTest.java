@@ -86,6 +86,28 @@ class TransportRejectionsTest {
   }
 
   @Test
+  void a_transfer_coding_other_than_chunked_last_is_400_bad_request() {
+    Exchange x = raw("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        + "Transfer-Encoding: gzip\r\n\r\n{}GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n");
+    assertRejected(x, 400, "bad_request");
+    assertThat(x.responses()).isEqualTo(1);
+  }
+
+  @Test
+  void two_host_headers_are_400_bad_request() {
+    assertRejected(raw("GET /api/health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400, "bad_request");
+    assertRejected(raw("GET /api/health HTTP/1.1\r\nHost: bad host!\r\n\r\n"), 400, "bad_request");
+  }
+
+  @Test
+  void a_sane_client_correlation_id_before_the_bad_header_is_kept_or_replaced_never_broken() {
+    Exchange x = raw("GET /api/health HTTP/1.1\r\nHost: t\r\nX-Correlation-ID: client-7\r\nX-Bad: a\u0002\r\n\r\n");
+    assertThat(x.status()).isEqualTo(400);
+    assertThat(x.header("x-correlation-id")).matches("client-7|[0-9a-f]{32}");
+    assertThat(x.resp().json().getString("instance")).isEqualTo(x.header("x-correlation-id"));
+  }
+
+  @Test
   void conflicting_content_lengths_are_400_bad_request() {
     assertRejected(raw("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
         + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"), 400, "bad_request");
