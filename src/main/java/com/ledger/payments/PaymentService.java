@@ -43,11 +43,11 @@ final class PaymentService {
 
   Future<ApiReply> create(ApiRequest req) {
     Caller c = Requests.caller(req);
-    return idempotency.run(req, Requests.callerId(c), tx -> create(tx, c, req.body()));
+    return idempotency.run(req, Requests.callerId(c), tx -> create(tx, c, req));
   }
 
-  private Future<ApiReply> create(SqlConnection tx, Caller c, JsonObject body) {
-    PaymentDraft d = PaymentInput.parse(body);
+  private Future<ApiReply> create(SqlConnection tx, Caller c, ApiRequest req) {
+    PaymentDraft d = PaymentInput.parse(req.body(), req.numbers());
     return ownedAccount(tx, c, d.accountId()).compose(a -> {
       Optional<LedgerException> broken = policy.accountActive(a).or(() -> policy.amountLimit(d.amount()));
       if (broken.isPresent()) return Future.failedFuture(broken.get());
@@ -70,7 +70,7 @@ final class PaymentService {
 
   Future<ApiReply> validate(ApiRequest req) {
     Caller c = Requests.caller(req);
-    PaymentDraft d = PaymentInput.parse(req.body());
+    PaymentDraft d = PaymentInput.parse(req.body(), req.numbers());
     return ownedAccount(pool, c, d.accountId()).compose(a -> {
       Payment draft = Payment.draft(d, Requests.callerId(c));
       return PaymentRepository.ruleFacts(pool, draft, cfg.duplicateWindowMinutes()).map(f -> {

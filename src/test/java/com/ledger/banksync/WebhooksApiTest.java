@@ -141,7 +141,8 @@ class WebhooksApiTest {
             new JsonObject().put("payment_id", pid).put("status", "settled").put("amount", "1").encode(), "status"),
         new Bad("/api/webhooks/payments/status", PAYMENT_SECRET,
             new JsonObject().put("payment_id", pid).put("status", "pending").encode(), "amount"),
-        new Bad("/api/webhooks/banks/sync", BANK_SECRET, new JsonObject().put("user_id", "x").encode(), "user_id"),
+        new Bad("/api/webhooks/banks/sync", BANK_SECRET, new JsonObject().put("user_id", 7).encode(), "user_id"),
+        new Bad("/api/webhooks/banks/sync", BANK_SECRET, new JsonObject().put("user_id", "x").encode(), "bank_id"),
         new Bad("/api/webhooks/fraud/detection", FRAUD_SECRET, new JsonObject().put("payment_id", pid).encode(), "severity")}) {
       Api.Resp r = post(b.path(), b.body(), b.secret(), Map.of());
       assertThat(r.status()).as(b + " " + r.body()).isEqualTo(400);
