@@ -89,9 +89,17 @@ final class PaymentService {
   // ------------------------------------------------------------------ process
 
   Future<ApiReply> process(ApiRequest req) {
+    return process(req, Requests.prefersAsync(req.header("prefer")));
+  }
+
+  /** {@code payments.process-async}: process's checks, access and Idempotency-Key handling, always asynchronous. */
+  Future<ApiReply> processAsync(ApiRequest req) {
+    return process(req, true);
+  }
+
+  private Future<ApiReply> process(ApiRequest req, boolean async) {
     Caller c = Requests.caller(req);
     UUID id = Requests.pathId(req);
-    boolean async = Requests.prefersAsync(req.header("prefer"));
     Future<ApiReply> reply = idempotency.run(req, Requests.callerId(c), tx -> process(tx, c, id, async));
     return async ? reply.onSuccess(r -> Jobs.wake(vertx, PaymentsApi.QUEUE)) : reply;
   }
