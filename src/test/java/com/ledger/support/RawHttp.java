@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * HTTP/1.1 spoken on a raw socket, for requests a client library refuses to send (control characters in headers,
  * conflicting framing, broken chunks). Reads until the server closes the connection or {@code idleMs} pass without
- * a byte; {@link Exchange#closedByServer()} tells which.
+ * a byte; {@link Exchange#closedByServer()} tells which. The first response is checked against openapi.yaml.
  */
 public final class RawHttp {
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] \\d{3} ");
@@ -75,7 +75,14 @@ public final class RawHttp {
         }
         got.write(buf, 0, n);
       }
-      return parse(got.toString(StandardCharsets.UTF_8), closed);
+      Exchange x = parse(got.toString(StandardCharsets.UTF_8), closed);
+      if (x.status() > 0) {
+        String[] line = new String(request, StandardCharsets.ISO_8859_1).split("\r\n", 2)[0].split(" ");
+        boolean parsed = line.length >= 2 && line[1].startsWith("/");
+        ContractConformance.shared().assertConforms(parsed ? line[0] : "GET", parsed ? line[1] : "/", x.status(),
+            x.headers(), x.body());
+      }
+      return x;
     } catch (IOException e) {
       throw new IllegalStateException("raw exchange failed: " + e.getMessage(), e);
     }
