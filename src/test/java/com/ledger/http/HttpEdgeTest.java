@@ -42,6 +42,10 @@ class HttpEdgeTest {
     assertThat(r.header("allow")).isEqualTo("POST");
     Resp byId = app.api.send("PATCH", "/api/payments/7f7c1d2e-1111-4222-8333-944455556666", null, null, Map.of());
     assertThat(byId.header("allow")).isEqualTo("DELETE, GET");
+    // a trailing slash is the same resource to the router, so it gets the same Allow
+    Resp slash = app.api.send("DELETE", "/api/users/", null, null, Map.of());
+    assertProblem(slash, 405, "method_not_allowed");
+    assertThat(slash.header("allow")).isEqualTo("GET, POST");
   }
 
   @Test

@@ -72,9 +72,14 @@ public record ApiRequest(
     return path.getString(name);
   }
 
+  /**
+   * A query parameter as sent, except U+0000: PostgreSQL text cannot hold it, so a value containing it can match
+   * nothing we store; it is handed over with U+0000 as U+FFFD, which keeps that meaning (an unknown filter value
+   * yields [], an enum filter is invalid, a page size falls back to its default) instead of failing the query.
+   */
   public String queryParam(String name) {
     Object v = query.getValue(name);
-    return v == null ? null : String.valueOf(v);
+    return v == null ? null : String.valueOf(v).replace('\u0000', '\ufffd');
   }
 
   /** The literal text of numeric body field {@code field} as sent (null when it is not a number). */
