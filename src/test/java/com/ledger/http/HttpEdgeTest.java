@@ -249,6 +249,23 @@ class HttpEdgeTest {
   }
 
   @Test
+  void odd_inputs_the_fuzz_pass_found_are_answered_without_a_500() {
+    // a form Content-Type on a GET made the body handler throw
+    Resp form = app.api.send("GET", "/api/health", null, null, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    assertThat(form.status()).isEqualTo(200);
+    // U+0000 in a filter value cannot match anything PostgreSQL stores: an empty page, not a failed query
+    var admin = Tokens.user(app, "admin");
+    Resp nul = app.api.get("/api/users?status=%00&role=a%00b", admin.token());
+    assertThat(nul.status()).as(nul.body()).isEqualTo(200);
+    assertThat(nul.dataArray()).isEmpty();
+    assertThat(app.api.get("/api/admin/jobs?queue=%00", admin.token()).status()).isEqualTo(200);
+    // a body method with a non-JSON Content-Type is 415 even where the operation reads no body
+    var user = Tokens.user(app, "user");
+    assertProblem(app.api.send("POST", "/api/auth/logout-all", "a=b", user.token(),
+        Map.of("Content-Type", "application/x-www-form-urlencoded")), 415, "unsupported_media_type");
+  }
+
+  @Test
   void bearer_token_shape_is_checked_before_validation() {
     assertProblem(app.api.get("/api/payments/not-a-uuid", null), 401, "invalid_token");
     Resp basic = app.api.send("GET", "/api/auth/me", null, null, Map.of("Authorization", "Basic abc"));
