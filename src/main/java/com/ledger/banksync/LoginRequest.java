@@ -3,6 +3,7 @@ package com.ledger.banksync;
 import static com.ledger.platform.errors.ErrorCode.*;
 
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.json.JsonNumbers;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -20,6 +21,11 @@ record LoginRequest(UUID branchId, String username, String password, int syncFre
   private static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9]{3,50}$");
 
   static LoginRequest parse(JsonObject body) {
+    return parse(body, new JsonObject());
+  }
+
+  /** {@code numbers}: the literal text of the body's numbers (JsonLiterals); sync_frequency is judged as written. */
+  static LoginRequest parse(JsonObject body, JsonObject numbers) {
     Object branch = body.getValue("bank_branch_id");
     if (branch == null || branch instanceof String s && s.isBlank()) {
       throw LedgerException.field(MISSING_FIELDS, "bank_branch_id", "bank_branch_id is required");
@@ -39,14 +45,16 @@ record LoginRequest(UUID branchId, String username, String password, int syncFre
       throw LedgerException.field(MISSING_FIELDS, "password",
           "password is required and must be a non-empty string of at most 255 characters");
     }
-    return new LoginRequest(UUID.fromString(bs), us, ps, syncFrequency(body.getValue("sync_frequency")));
+    return new LoginRequest(UUID.fromString(bs), us, ps,
+        syncFrequency(body.getValue("sync_frequency"), JsonNumbers.field(body, numbers, "sync_frequency")));
   }
 
-  private static int syncFrequency(Object v) {
+  /** An integer written as such ({@code 3600}, not {@code 3.6e3} or {@code 3600.0}), 300..86400. */
+  private static int syncFrequency(Object v, String literal) {
     if (v == null) return DEFAULT_SYNC_FREQUENCY;
-    if (v instanceof Number n) {
-      double d = n.doubleValue();
-      if (d == Math.rint(d) && d >= MIN_SYNC_FREQUENCY && d <= MAX_SYNC_FREQUENCY) return (int) d;
+    if (v instanceof Number && JsonNumbers.isNatural(literal) && literal.length() <= 6) {
+      int n = Integer.parseInt(literal);
+      if (n >= MIN_SYNC_FREQUENCY && n <= MAX_SYNC_FREQUENCY) return n;
     }
     throw LedgerException.field(MISSING_FIELDS, "sync_frequency",
         "sync_frequency must be an integer between " + MIN_SYNC_FREQUENCY + " and " + MAX_SYNC_FREQUENCY + " seconds");

@@ -40,7 +40,7 @@ final class LoginsHandler {
   Future<ApiReply> create(ApiRequest req) {
     Caller caller = caller(req);
     UUID userId = UUID.fromString(caller.userId());
-    LoginRequest in = LoginRequest.parse(req.body());
+    LoginRequest in = LoginRequest.parse(req.body(), req.numbers());
     return logins.findBranch(pool, in.branchId(), userId, in.username())
         .compose(branch -> {
           if (branch == null || !"ACTIVE".equals(branch.bankStatus())) {

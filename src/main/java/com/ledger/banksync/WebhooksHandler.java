@@ -10,7 +10,9 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.json.JsonLiterals;
 import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -76,11 +78,11 @@ final class WebhooksHandler {
   }
 
   Future<ApiReply> paymentStatus(ApiRequest req) {
-    authenticate(req, WebhookProvider.PAYMENTS);
+    JsonLiterals.Decoded body = authenticate(req, WebhookProvider.PAYMENTS);
     if ("unknown_provider".equals(req.header("x-webhook-provider"))) {
       throw new LedgerException(UNAUTHORIZED, "Unknown webhook provider");
     }
-    WebhookPayloads.PaymentStatus p = WebhookPayloads.paymentStatus(req.body());
+    WebhookPayloads.PaymentStatus p = WebhookPayloads.paymentStatus(body.object(), body.numbers());
     JsonObject ack = new JsonObject().put("message", "Payment status updated successfully")
         .put("payment_id", p.paymentId()).put("status", p.status());
     return deliver(req, WebhookProvider.PAYMENTS, ack, (tx, a) -> Future.succeededFuture(a),
@@ -88,11 +90,15 @@ final class WebhooksHandler {
   }
 
   Future<ApiReply> bankSync(ApiRequest req) {
-    authenticate(req, WebhookProvider.BANKS);
-    WebhookPayloads.BankSync p = WebhookPayloads.bankSync(req.body());
+    JsonLiterals.Decoded body = authenticate(req, WebhookProvider.BANKS);
+    WebhookPayloads.BankSync p = WebhookPayloads.bankSync(body.object(), body.numbers());
     JsonObject ack = new JsonObject().put("message", "Account sync completed successfully")
-        .put("user_id", p.userId().toString()).put("accounts_synced", p.accountsSynced()).put("sync_jobs", new JsonArray());
-    Effect schedule = (tx, a) -> logins.listByUserAndBank(tx, p.userId(), p.bankId()).compose(list -> {
+        .put("user_id", p.userId()).put("accounts_synced", p.accountsSynced()).put("sync_jobs", new JsonArray());
+    // ids are opaque: only a user id and a bank id that are UUIDs can name our rows; anything else schedules nothing
+    var userId = WebhookPayloads.asUuid(p.userId());
+    var bankId = WebhookPayloads.asUuid(p.bankId());
+    Effect schedule = userId.isEmpty() || bankId.isEmpty() ? (tx, a) -> Future.succeededFuture(a)
+        : (tx, a) -> logins.listByUserAndBank(tx, userId.get(), bankId.get()).compose(list -> {
       List<Future<SyncTicket>> tickets = new ArrayList<>();
       // sequential: one transaction, one statement at a time
       Future<Void> chain = Future.succeededFuture();
@@ -111,31 +117,35 @@ final class WebhooksHandler {
       });
     });
     return deliver(req, WebhookProvider.BANKS, ack, schedule,
-        new JsonObject().put("user_id", p.userId().toString()).put("bank_id", p.bankId().toString()))
+        new JsonObject().put("user_id", p.userId()).put("bank_id", p.bankId()))
         .onSuccess(r -> jobs.wake());
   }
 
   Future<ApiReply> fraud(ApiRequest req) {
-    authenticate(req, WebhookProvider.FRAUD);
-    WebhookPayloads.Fraud p = WebhookPayloads.fraud(req.body());
+    JsonLiterals.Decoded body = authenticate(req, WebhookProvider.FRAUD);
+    WebhookPayloads.Fraud p = WebhookPayloads.fraud(body.object(), body.numbers());
     JsonObject ack = new JsonObject().put("message", "Fraud detection processed successfully")
         .put("payment_id", p.paymentId()).put("severity", p.severity()).put("action_taken", p.recommendedAction());
     return deliver(req, WebhookProvider.FRAUD, ack, (tx, a) -> Future.succeededFuture(a),
         new JsonObject().put("payment_id", p.paymentId()).put("severity", p.severity()));
   }
 
-  /** Secret configured, then the signature over the raw body bytes, then the body must be a JSON object. */
-  private void authenticate(ApiRequest req, WebhookProvider provider) {
+  /**
+   * Secret configured, then the signature over the raw body bytes, then the body must be a JSON object: decoded here
+   * with the literal text of its numbers (the edge leaves raw-body operations alone). An empty body is {}.
+   */
+  private JsonLiterals.Decoded authenticate(ApiRequest req, WebhookProvider provider) {
     verifySignature(req, provider);
     String raw = req.rawBody();
-    if (raw != null && !raw.isBlank()) {
-      try {
-        if (!(io.vertx.core.json.Json.decodeValue(raw) instanceof JsonObject)) throw new IllegalArgumentException();
-      } catch (RuntimeException e) {
-        throw new LedgerException(WEBHOOK_PROCESSING_FAILED, "The webhook body must be a JSON object",
-            new JsonObject().put("message", "The webhook body must be a JSON object"));
-      }
+    if (raw == null || raw.isBlank()) return JsonLiterals.EMPTY;
+    try {
+      JsonLiterals.Decoded d = JsonLiterals.decode(raw);
+      if (d.value() instanceof JsonObject) return d;
+    } catch (DecodeException malformed) {
+      // answered below
     }
+    throw new LedgerException(WEBHOOK_PROCESSING_FAILED, "The webhook body must be a JSON object",
+        new JsonObject().put("message", "The webhook body must be a JSON object"));
   }
 
   private void verifySignature(ApiRequest req, WebhookProvider provider) {

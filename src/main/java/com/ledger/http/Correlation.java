@@ -17,14 +17,18 @@ public final class Correlation {
   }
 
   static String assign(RoutingContext rc) {
-    String given = rc.request().getHeader("X-Correlation-ID");
-    String cid = isSane(given) ? given : newId();
+    String cid = of(rc.request().getHeader("X-Correlation-ID"));
     rc.put(KEY, cid);
     rc.response().putHeader("x-correlation-id", cid).putHeader("x-request-id", newId());
     return cid;
   }
 
-  /** 1-128 visible ASCII characters. */
+  /** The client's id when it is sane, otherwise a new one: never empty, never altered. */
+  static String of(String given) {
+    return isSane(given) ? given : newId();
+  }
+
+  /** 1-128 visible ASCII characters (0x21-0x7E): no space, no control character, no DEL, nothing beyond ASCII. */
   static boolean isSane(String s) {
     if (s == null || s.isEmpty() || s.length() > 128) return false;
     for (int i = 0; i < s.length(); i++) {

@@ -7,6 +7,9 @@ import com.ledger.platform.bus.Envelope;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.AppConfig.HttpConfig;
 import com.ledger.platform.db.Pools;
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.json.JsonLiterals;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.TokenVerifier;
 import com.ledger.platform.security.UserStatusCache;
@@ -17,6 +20,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -73,7 +77,8 @@ public final class HttpVerticle extends VerticleBase {
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
               .setCompressionSupported(true);
-          return vertx.createHttpServer(opts).requestHandler(router).listen();
+          MeterRegistry registry = BackendRegistries.getNow(node.registryName);
+          return TransportGuard.server(vertx, opts, router, cfg.isProd(), registry).listen();
         })
         .onSuccess(s -> server = s);
   }
@@ -162,11 +167,13 @@ public final class HttpVerticle extends VerticleBase {
       if (!name.equals("authorization") && !name.equals("cookie")) headers.put(name, e.getValue());
     });
     boolean raw = Boolean.TRUE.equals(op.getExtensions().get("x-raw-body"));
+    JsonLiterals.Decoded body = op.getRequestBody() == null ? JsonLiterals.EMPTY : decodedBody(rc, raw);
+    if (body == null) return;
     ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY),
         params(vr == null ? null : vr.getPathParameters()), params(vr == null ? null : vr.getQuery()), headers,
-        body(vr), raw && rc.body() != null ? rc.body().asString() : null, cid,
+        body.object(), raw && rc.body() != null ? rc.body().asString() : null, cid,
         RequestGate.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
-        rc.request().path());
+        rc.request().path(), body.objectNumbers());
     vertx.eventBus().<JsonObject>request(op.getOperationId(), req.toJson(), Bus.options(cid, cfg.http().requestTimeoutMs()))
         .map(reply -> ApiReply.fromJson(reply.body()))
         .onSuccess(reply -> write(rc, reply, cid))
@@ -195,10 +202,18 @@ public final class HttpVerticle extends VerticleBase {
     return o;
   }
 
-  private static JsonObject body(ValidatedRequest vr) {
-    if (vr == null || vr.getBody() == null || vr.getBody().isNull()) return new JsonObject();
-    Object v = vr.getBody().get();
-    return v instanceof JsonObject j ? j : new JsonObject();
+  /**
+   * The body, decoded once for the domain with the literal text of its numbers (JsonLiterals, SPEC.md §15). Malformed
+   * or too deeply nested JSON → 400 {@code invalid_json_body} (null returned); a raw-body operation reads {} instead.
+   */
+  private static JsonLiterals.Decoded decodedBody(RoutingContext rc, boolean rawBodyOperation) {
+    try {
+      return JsonLiterals.decode(rc.body() == null ? null : rc.body().buffer());
+    } catch (DecodeException e) {
+      if (rawBodyOperation) return JsonLiterals.EMPTY;
+      rc.fail(new LedgerException(ErrorCode.INVALID_JSON_BODY, "The request body is not valid JSON: " + e.getMessage()));
+      return null;
+    }
   }
 
   @Override

@@ -26,10 +26,14 @@ public final class Metrics {
           .tag("status", String.valueOf(rc.response().getStatusCode()))
           .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
       ErrorCode err = rc.get(ERROR_REASON_KEY);
-      if (err != null) {
-        Counter.builder("ledger.errors").description("Problems answered, by reason")
-            .tag("reason", err.reason()).tag("category", err.category.wireName()).register(registry).increment();
-      }
+      if (err != null) countError(registry, err);
     });
+  }
+
+  /** One problem answered with {@code reason} ({@code ledger_errors_total}). */
+  static void countError(MeterRegistry registry, ErrorCode reason) {
+    if (registry == null) return;
+    Counter.builder("ledger.errors").description("Problems answered, by reason")
+        .tag("reason", reason.reason()).tag("category", reason.category.wireName()).register(registry).increment();
   }
 }

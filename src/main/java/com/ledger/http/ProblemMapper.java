@@ -29,6 +29,7 @@ public final class ProblemMapper {
   }
 
   public void handle(RoutingContext rc) {
+    if (rc.response().closed()) return; // the client is gone (or the transport guard answered and closed)
     Problems.write(rc, toProblem(rc.failure(), rc.statusCode(), rc));
   }
 
@@ -46,6 +47,9 @@ public final class ProblemMapper {
 
   String allowedMethods(String path) {
     Path p = contract.findPath(path);
+    if (p == null && path.length() > 1 && path.endsWith("/")) {
+      p = contract.findPath(path.substring(0, path.length() - 1)); // the router serves /api/users/ as /api/users
+    }
     if (p == null) return "";
     return p.getOperations().stream().map(Operation::getHttpMethod).map(HttpMethod::name).sorted()
         .collect(Collectors.joining(", "));

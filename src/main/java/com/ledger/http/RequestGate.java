@@ -61,8 +61,7 @@ public final class RequestGate implements PlatformHandler {
     Correlation.assign(rc);
     Metrics.startTimer(rc, registry);
     MultiMap h = res.headers();
-    SECURITY_HEADERS.forEach(h::set);
-    if (prod) h.set("strict-transport-security", "max-age=31536000; includeSubDomains; preload");
+    securityHeaders(h, prod);
     cors(req, h);
     boolean api = req.path().startsWith("/api");
     if (req.method() == HttpMethod.OPTIONS && api) {
@@ -79,6 +78,12 @@ public final class RequestGate implements PlatformHandler {
     }
     if (api) res.putHeader("x-api-version", "1");
     rc.next();
+  }
+
+  /** The security headers of every response (SPEC.md §1.3); HSTS only in production. */
+  static void securityHeaders(MultiMap h, boolean prod) {
+    SECURITY_HEADERS.forEach(h::set);
+    if (prod) h.set("strict-transport-security", "max-age=31536000; includeSubDomains; preload");
   }
 
   private void cors(HttpServerRequest req, MultiMap h) {
@@ -160,7 +165,11 @@ public final class RequestGate implements PlatformHandler {
   }
 
   private static LedgerException checkContentType(HttpServerRequest req, RoutingContext rc) {
-    if (!BODY_METHODS.contains(req.method())) return null;
+    if (!BODY_METHODS.contains(req.method())) {
+      // no operation reads a body here; a form Content-Type on a GET would make the BodyHandler throw (500)
+      req.headers().remove(HttpHeaders.CONTENT_TYPE);
+      return null;
+    }
     String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
     if (ct == null || ct.isBlank()) {
       req.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");

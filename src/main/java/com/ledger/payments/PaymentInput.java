@@ -4,6 +4,7 @@ import static com.ledger.platform.errors.ErrorCode.*;
 
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.json.JsonNumbers;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.Locale;
@@ -27,7 +28,12 @@ final class PaymentInput {
   private PaymentInput() {}
 
   static PaymentDraft parse(JsonObject body) {
-    BigDecimal amount = amount(body.getValue("amount"));
+    return parse(body, new JsonObject());
+  }
+
+  /** {@code numbers}: the literal text of the body's numbers (JsonLiterals), so {@code amount} is judged as written. */
+  static PaymentDraft parse(JsonObject body, JsonObject numbers) {
+    BigDecimal amount = amount(body.getValue("amount"), JsonNumbers.field(body, numbers, "amount"));
     String direction = enumValue(body.getValue("direction"), "direction", DIRECTIONS, INVALID_DIRECTION);
     String type = enumValue(body.getValue("payment_type"), "payment_type", TYPES, INVALID_PAYMENT_TYPE);
     String description = description(body.getValue("description"));
@@ -36,18 +42,19 @@ final class PaymentInput {
   }
 
   static BigDecimal amount(Object v) {
+    return amount(v, JsonNumbers.literal(v, null, ""));
+  }
+
+  /** {@code literal}: how a JSON number was written ({@code 1.5e1}, {@code 1e400}, {@code -0} are judged as such). */
+  static BigDecimal amount(Object v, String literal) {
     String text;
     if (v == null || v instanceof String s && s.isBlank()) {
       throw LedgerException.field(MISSING_FIELDS, "amount", "amount is required");
     } else if (v instanceof String s) {
       if (s.indexOf('\0') >= 0) throw LedgerException.field(MISSING_FIELDS, "amount", "amount contains a NUL character");
       text = s;
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof java.math.BigInteger) {
-      text = v.toString();
-    } else if (v instanceof Double || v instanceof Float) {
-      text = BigDecimal.valueOf(((Number) v).doubleValue()).toPlainString();
-    } else if (v instanceof BigDecimal b) {
-      text = b.toPlainString();
+    } else if (v instanceof Number && literal != null) {
+      text = literal;
     } else {
       throw LedgerException.field(INVALID_AMOUNT_FORMAT, "amount", "amount must be a decimal string or number");
     }

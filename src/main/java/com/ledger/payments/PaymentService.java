@@ -38,11 +38,11 @@ final class PaymentService {
 
   Future<ApiReply> create(ApiRequest req) {
     Caller c = Requests.caller(req);
-    return idempotency.run(req, Requests.callerId(c), tx -> create(tx, c, req.body()));
+    return idempotency.run(req, Requests.callerId(c), tx -> create(tx, c, req));
   }
 
-  private Future<ApiReply> create(SqlClient db, Caller c, JsonObject body) {
-    PaymentDraft d = PaymentInput.parse(body);
+  private Future<ApiReply> create(SqlClient db, Caller c, ApiRequest req) {
+    PaymentDraft d = PaymentInput.parse(req.body(), req.numbers());
     return ownedAccount(db, c, d.accountId()).compose(a -> {
       Optional<LedgerException> broken =
           policy.accountActive(TransferPolicy.AccountFacts.of(a)).or(() -> policy.amountLimit(d.amount()));
@@ -66,7 +66,7 @@ final class PaymentService {
 
   Future<ApiReply> validate(ApiRequest req) {
     Caller c = Requests.caller(req);
-    PaymentDraft d = PaymentInput.parse(req.body());
+    PaymentDraft d = PaymentInput.parse(req.body(), req.numbers());
     return ownedAccount(pool, c, d.accountId()).compose(a -> {
       Payment draft = Payment.draft(d, Requests.callerId(c));
       return PaymentRepository.ruleFacts(pool, draft, cfg.duplicateWindowMinutes()).map(f -> {
@@ -90,9 +90,17 @@ final class PaymentService {
    * on its own (autocommit, no BEGIN/COMMIT round trips); with one, inside the key's transaction.
    */
   Future<ApiReply> process(ApiRequest req) {
+    return process(req, Requests.prefersAsync(req.header("prefer")));
+  }
+
+  /** {@code payments.process-async}: process's checks, access and Idempotency-Key handling, always asynchronous. */
+  Future<ApiReply> processAsync(ApiRequest req) {
+    return process(req, true);
+  }
+
+  private Future<ApiReply> process(ApiRequest req, boolean async) {
     Caller c = Requests.caller(req);
     UUID id = Requests.pathId(req);
-    boolean async = Requests.prefersAsync(req.header("prefer"));
     Future<ApiReply> reply = idempotency.run(req, Requests.callerId(c), db -> async ? accept(db, c, id)
         : posting.process(db, c, id).map(p -> ApiReply.ok(p.toJson(), new JsonObject().put("action", "processed"))));
     return async ? reply.onSuccess(r -> Jobs.wake(vertx, PaymentsApi.QUEUE)) : reply;

@@ -42,6 +42,7 @@ public final class PaymentsVerticle extends VerticleBase {
     serve(bus, registered, PaymentsApi.CREATE, service::create);
     serve(bus, registered, PaymentsApi.VALIDATE, service::validate);
     serve(bus, registered, PaymentsApi.PROCESS, service::process);
+    serve(bus, registered, PaymentsApi.PROCESS_ASYNC, service::processAsync);
     serve(bus, registered, PaymentsApi.CANCEL, service::cancel);
     serve(bus, registered, PaymentsApi.LIST, queries::list);
     serve(bus, registered, PaymentsApi.GET, queries::get);

@@ -27,7 +27,7 @@ final class BankFixtures {
   BankFixtures(TestApp app) {
     this.app = app;
     int port = ConfigReader.root(app.app.config().raw()).child("sandbox_bank").integer("port", 0, 0, 65535);
-    this.sandbox = new Api("http://127.0.0.1:" + port);
+    this.sandbox = Api.unchecked("http://127.0.0.1:" + port);
   }
 
   User user(String role) {

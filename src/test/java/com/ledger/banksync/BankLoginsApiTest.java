@@ -137,6 +137,26 @@ class BankLoginsApiTest {
   }
 
   @Test
+  void sync_frequency_is_judged_by_its_literal_text() {
+    var u = fx.user("user");
+    var b = fx.bank("US");
+    String head = "{\"bank_branch_id\": \"" + b.branchId() + "\", \"username\": \"lit%d\", "
+        + "\"password\": \"bank-password-1\", \"sync_frequency\": %s}";
+    int n = 0;
+    for (String literal : new String[] {"1e400", "-1e400", "1e-400", "3.6e3", "3600.0", "-0", "3600.5",
+        "123456789012345678901234567890", "\"3600\"", "true"}) {
+      Api.Resp r = app.api.post("/api/bank-logins", String.format(head, n++, literal), u.token());
+      assertThat(r.status()).as(literal + " → " + r.body()).isEqualTo(400);
+      assertThat(r.reason()).isEqualTo("missing_fields");
+      assertThat(r.json().getJsonObject("details").getString("field")).isEqualTo("sync_frequency");
+    }
+    assertThat(fx.count("SELECT count(*) FROM banksync.user_bank_logins WHERE user_id = ?", u.id())).isZero();
+    Api.Resp ok = app.api.post("/api/bank-logins", String.format(head, n, "900"), u.token());
+    assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+    assertThat(ok.data().getInteger("sync_frequency")).isEqualTo(900);
+  }
+
+  @Test
   void connect_twice_is_a_conflict_and_sync_frequency_is_kept() {
     var u = fx.user("user");
     var b = fx.bank("US");

@@ -37,6 +37,22 @@ class LoginRequestTest {
   }
 
   @Test
+  void sync_frequency_is_an_integer_as_written() {
+    assertThat(LoginRequest.parse(ok().put("sync_frequency", 900), new JsonObject()).syncFrequency()).isEqualTo(900);
+    for (String literal : new String[] {"3.6e3", "3600.0", "9e2", "-0", "1e400"}) {
+      JsonObject body = ok().put("sync_frequency", 3600.0);
+      assertThatThrownBy(() -> LoginRequest.parse(body, new JsonObject().put("/sync_frequency", literal))).as(literal)
+          .isInstanceOfSatisfying(LedgerException.class, e -> {
+            assertThat(e.code).isEqualTo(ErrorCode.MISSING_FIELDS);
+            assertThat(e.details.getString("field")).isEqualTo("sync_frequency");
+          });
+    }
+    rejects(ok().put("sync_frequency", new java.math.BigInteger("123456789012345678901234567890")), ErrorCode.MISSING_FIELDS,
+        "sync_frequency");
+    rejects(ok().put("sync_frequency", "3600"), ErrorCode.MISSING_FIELDS, "sync_frequency");
+  }
+
+  @Test
   void field_rules_in_order() {
     rejects(new JsonObject().put("username", 5), ErrorCode.MISSING_FIELDS, "bank_branch_id");
     rejects(ok().put("bank_branch_id", ""), ErrorCode.MISSING_FIELDS, "bank_branch_id");

@@ -141,13 +141,73 @@ class WebhooksApiTest {
             new JsonObject().put("payment_id", pid).put("status", "settled").put("amount", "1").encode(), "status"),
         new Bad("/api/webhooks/payments/status", PAYMENT_SECRET,
             new JsonObject().put("payment_id", pid).put("status", "pending").encode(), "amount"),
-        new Bad("/api/webhooks/banks/sync", BANK_SECRET, new JsonObject().put("user_id", "x").encode(), "user_id"),
+        new Bad("/api/webhooks/banks/sync", BANK_SECRET, new JsonObject().put("user_id", 7).encode(), "user_id"),
+        new Bad("/api/webhooks/banks/sync", BANK_SECRET, new JsonObject().put("user_id", "x").encode(), "bank_id"),
         new Bad("/api/webhooks/fraud/detection", FRAUD_SECRET, new JsonObject().put("payment_id", pid).encode(), "severity")}) {
       Api.Resp r = post(b.path(), b.body(), b.secret(), Map.of());
       assertThat(r.status()).as(b + " " + r.body()).isEqualTo(400);
       assertThat(r.reason()).isEqualTo("webhook_processing_failed");
       assertThat(r.json().getJsonObject("details").getString("field")).isEqualTo(b.field());
       assertThat(r.json().getJsonObject("details").getString("message")).isNotBlank();
+    }
+  }
+
+  @Test
+  void legacy_senders_with_opaque_ids_are_acknowledged() {
+    // the original service's own example payloads: ids are opaque strings, not UUIDs
+    Api.Resp bank = post("/api/webhooks/banks/sync", "{\"user_id\": \"user_123\", \"bank_id\": \"bank_456\", "
+        + "\"accounts_synced\": 5}", BANK_SECRET, Map.of());
+    assertThat(bank.status()).as(bank.body()).isEqualTo(200);
+    assertThat(bank.data().getString("user_id")).isEqualTo("user_123");
+    assertThat(bank.data().getInteger("accounts_synced")).isEqualTo(5);
+    assertThat(bank.data().getJsonArray("sync_jobs")).isEmpty();
+    Api.Resp pay = post("/api/webhooks/payments/status", "{\"payment_id\": \"pay_123\", \"status\": \"completed\", "
+        + "\"amount\": 100.5}", PAYMENT_SECRET, Map.of());
+    assertThat(pay.status()).as(pay.body()).isEqualTo(200);
+    assertThat(pay.data().getString("payment_id")).isEqualTo("pay_123");
+    Api.Resp fraud = post("/api/webhooks/fraud/detection", "{\"payment_id\": \"pay_123\", \"severity\": \"high\", "
+        + "\"risk_score\": 0.95}", FRAUD_SECRET, Map.of());
+    assertThat(fraud.status()).as(fraud.body()).isEqualTo(200);
+
+    // ids naming no real user/bank pair schedule nothing, whatever their shape
+    var u = fx.user("user");
+    var b = fx.bank("US");
+    UUID login = fx.connected(u, b, "legacy1");
+    for (String[] ids : new String[][] {{u.id().toString(), "bank_456"}, {"user_123", b.bankId().toString()},
+        {UUID.randomUUID().toString(), b.bankId().toString()}, {u.id().toString(), UUID.randomUUID().toString()}}) {
+      Api.Resp r = post("/api/webhooks/banks/sync", new JsonObject().put("user_id", ids[0]).put("bank_id", ids[1])
+          .put("accounts_synced", 1).encode(), BANK_SECRET, Map.of());
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.data().getJsonArray("sync_jobs")).as(String.join(",", ids)).isEmpty();
+    }
+    assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE args->>'login_id' = ?", login.toString())).isZero();
+    // the same ids in upper case still name the real login
+    Api.Resp upper = post("/api/webhooks/banks/sync", new JsonObject().put("user_id", u.id().toString().toUpperCase())
+        .put("bank_id", b.bankId().toString().toUpperCase()).put("accounts_synced", 1).encode(), BANK_SECRET, Map.of());
+    assertThat(upper.data().getJsonArray("sync_jobs").stream().map(j -> ((JsonObject) j).getString("login_id")))
+        .containsExactly(login.toString());
+  }
+
+  @Test
+  void webhook_numbers_are_judged_as_written() {
+    String pid = UUID.randomUUID().toString();
+    record Bad(String path, String secret, String body, String field) {}
+    java.util.List<Bad> bad = new java.util.ArrayList<>();
+    for (String lit : new String[] {"1e400", "-1e400", "1e-400", "1.5e1"}) {
+      bad.add(new Bad("/api/webhooks/payments/status", PAYMENT_SECRET,
+          "{\"payment_id\": \"" + pid + "\", \"status\": \"failed\", \"amount\": " + lit + "}", "amount"));
+      bad.add(new Bad("/api/webhooks/fraud/detection", FRAUD_SECRET,
+          "{\"payment_id\": \"" + pid + "\", \"severity\": \"high\", \"risk_score\": " + lit + "}", "risk_score"));
+    }
+    for (String lit : new String[] {"1e400", "1.5e1", "2.0", "-1", "-0", "123456789012345678901234567890", "\"5\""}) {
+      bad.add(new Bad("/api/webhooks/banks/sync", BANK_SECRET,
+          "{\"user_id\": \"user_1\", \"bank_id\": \"bank_1\", \"accounts_synced\": " + lit + "}", "accounts_synced"));
+    }
+    for (Bad b : bad) {
+      Api.Resp r = post(b.path(), b.body(), b.secret(), Map.of());
+      assertThat(r.status()).as(b + " → " + r.body()).isEqualTo(400);
+      assertThat(r.reason()).isEqualTo("webhook_processing_failed");
+      assertThat(r.json().getJsonObject("details").getString("field")).as(b.toString()).isEqualTo(b.field());
     }
   }
 

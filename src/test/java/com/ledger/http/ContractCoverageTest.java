@@ -33,7 +33,7 @@ class ContractCoverageTest {
         if (SERVED_BY_HTTP.contains(id)) continue;
         // an anonymous, empty request: every handler must answer (a failure is fine), none may be missing
         ApiRequest probe = new ApiRequest(id, null, new JsonObject(), new JsonObject(), new JsonObject(),
-            new JsonObject(), "", "coverage-probe", "127.0.0.1", "GET", "/");
+            new JsonObject(), "", "coverage-probe", "127.0.0.1", "GET", "/", null);
         try {
           app.app.vertx().eventBus().request(id, probe.toJson(), new DeliveryOptions().setSendTimeout(5000)).await();
         } catch (ReplyException e) {

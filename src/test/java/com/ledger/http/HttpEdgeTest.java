@@ -42,6 +42,10 @@ class HttpEdgeTest {
     assertThat(r.header("allow")).isEqualTo("POST");
     Resp byId = app.api.send("PATCH", "/api/payments/7f7c1d2e-1111-4222-8333-944455556666", null, null, Map.of());
     assertThat(byId.header("allow")).isEqualTo("DELETE, GET");
+    // a trailing slash is the same resource to the router, so it gets the same Allow
+    Resp slash = app.api.send("DELETE", "/api/users/", null, null, Map.of());
+    assertProblem(slash, 405, "method_not_allowed");
+    assertThat(slash.header("allow")).isEqualTo("GET, POST");
   }
 
   @Test
@@ -242,6 +246,23 @@ class HttpEdgeTest {
     assertProblem(app.api.get("/api/problems/12.5", null), 400, "invalid_reason_format");
     Resp header = app.api.send("GET", "/api/problems", null, null, Map.of("Idempotency-Key", "12.5%zz"));
     assertThat(header.status()).isEqualTo(200);
+  }
+
+  @Test
+  void odd_inputs_the_fuzz_pass_found_are_answered_without_a_500() {
+    // a form Content-Type on a GET made the body handler throw
+    Resp form = app.api.send("GET", "/api/health", null, null, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    assertThat(form.status()).isEqualTo(200);
+    // U+0000 in a filter value cannot match anything PostgreSQL stores: an empty page, not a failed query
+    var admin = Tokens.user(app, "admin");
+    Resp nul = app.api.get("/api/users?status=%00&role=a%00b", admin.token());
+    assertThat(nul.status()).as(nul.body()).isEqualTo(200);
+    assertThat(nul.dataArray()).isEmpty();
+    assertThat(app.api.get("/api/admin/jobs?queue=%00", admin.token()).status()).isEqualTo(200);
+    // a body method with a non-JSON Content-Type is 415 even where the operation reads no body
+    var user = Tokens.user(app, "user");
+    assertProblem(app.api.send("POST", "/api/auth/logout-all", "a=b", user.token(),
+        Map.of("Content-Type", "application/x-www-form-urlencoded")), 415, "unsupported_media_type");
   }
 
   @Test

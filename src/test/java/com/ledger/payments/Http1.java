@@ -1,6 +1,7 @@
 package com.ledger.payments;
 
 import com.ledger.support.Api.Resp;
+import com.ledger.support.ContractConformance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * An HTTP/1.1-only client for bursts of concurrent requests: the shared test client negotiates HTTP/2 (h2c) and
- * multiplexes everything on one connection, which refuses more than 100 concurrent streams.
+ * multiplexes everything on one connection, which refuses more than 100 concurrent streams. Responses are checked
+ * against openapi.yaml like the shared client's.
  */
 final class Http1 {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -30,6 +32,7 @@ final class Http1 {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
       Map<String, String> h = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), String.join(", ", v)));
+      ContractConformance.shared().assertConforms("POST", path, r.statusCode(), h, r.body());
       return new Resp(r.statusCode(), h, r.body());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("POST " + path + " failed: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.json.JsonNumbers;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -82,6 +83,41 @@ class PaymentInputTest {
     assertThat(PaymentInput.amount("+7.1")).isEqualByComparingTo("7.10");
     assertThat(PaymentInput.amount("9999999999999.99").toPlainString()).isEqualTo("9999999999999.99");
     assertThat(PaymentInput.description("x".repeat(255))).hasSize(255);
+  }
+
+  @Test
+  void a_number_is_judged_by_its_literal_text() {
+    record Case(Object value, String literal, String reason) {}
+    Case[] rejected = {
+        new Case(15.0, "1.5e1", "invalid_amount_format"),
+        new Case(new java.math.BigDecimal("1e400"), "1e400", "invalid_amount_format"),
+        new Case(0.0, "1e-400", "invalid_amount_format"),
+        new Case(100.0, "1E2", "invalid_amount_format"),
+        new Case(0, "-0", "negative_amount"),
+        new Case(-0.0, "-0.00", "negative_amount"),
+        new Case(Double.POSITIVE_INFINITY, null, "invalid_amount_format"),
+        new Case(new java.math.BigInteger("-123456789012345678901234567890"), null, "negative_amount")};
+    for (Case c : rejected) {
+      LedgerException e = catchThrowableOfType(LedgerException.class,
+          () -> PaymentInput.amount(c.value(), c.literal() != null ? c.literal() : JsonNumbers.literal(c.value(), null, "")));
+      assertThat(e).as(c.toString()).isNotNull();
+      assertThat(e.code.reason()).as(c.toString()).isEqualTo(c.reason());
+    }
+    assertThat(PaymentInput.amount(10.5, "10.50")).isEqualByComparingTo("10.50");
+    assertThat(PaymentInput.amount(new java.math.BigInteger("123456789012345678901234567890")))
+        .as("beyond 64 bits, as written: a limit for the policy, not a format error")
+        .isEqualByComparingTo("123456789012345678901234567890");
+    assertThat(catchThrowableOfType(LedgerException.class, () -> PaymentInput.amount(1, null)).code.reason())
+        .as("a number without a literal cannot be judged").isEqualTo("invalid_amount_format");
+  }
+
+  @Test
+  void parse_reads_the_literals_beside_the_body() {
+    JsonObject body = valid().put("amount", 15.0);
+    assertThat(PaymentInput.parse(body, new JsonObject()).amount()).isEqualByComparingTo("15.00");
+    LedgerException e = catchThrowableOfType(LedgerException.class,
+        () -> PaymentInput.parse(body, new JsonObject().put("/amount", "1.5e1")));
+    assertThat(e.code.reason()).isEqualTo("invalid_amount_format");
   }
 
   @Test

@@ -150,7 +150,8 @@ class PaymentJobsTest extends PaymentsE2E {
     assertProblem(api.post("/api/admin/jobs/" + orphan + "/retry", null, admin.token()), 409, "job_not_retryable");
     // a dead job of a worker without a guard
     String other = fx.queryString("INSERT INTO jobs.jobs (worker, queue, state, args, attempt, errors) VALUES "
-        + "('NoRunnerWorker', 'default', 'dead', '{}', 2, '[{\"attempt\":1}]') RETURNING id");
+        + "('NoRunnerWorker', 'default', 'dead', '{}', 2, '[{\"attempt\":1,\"at\":\"2025-10-10T12:00:00Z\","
+        + "\"reason\":\"timeout\",\"category\":\"external_dependency\",\"message\":\"Request timeout\"}]') RETURNING id");
     Resp r = api.post("/api/admin/jobs/" + other + "/retry", null, admin.token());
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     assertThat(r.data().getString("state")).isEqualTo("available");

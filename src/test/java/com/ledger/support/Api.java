@@ -11,13 +11,28 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A small blocking HTTP client for end-to-end tests (JDK HttpClient, real sockets, 127.0.0.1 only). */
+/**
+ * A small blocking HTTP client for end-to-end tests (JDK HttpClient, real sockets, 127.0.0.1 only). Every response
+ * of the LedgerBank API is checked against openapi.yaml ({@link ContractConformance}); a violation fails the test.
+ */
 public final class Api {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final String base;
+  private final boolean contract;
 
+  /** A client of the LedgerBank API at {@code base}: every response is validated against the contract. */
   public Api(String base) {
+    this(base, true);
+  }
+
+  private Api(String base, boolean contract) {
     this.base = base;
+    this.contract = contract;
+  }
+
+  /** A client of another server (the sandbox bank): its responses are not LedgerBank's contract. */
+  public static Api unchecked(String base) {
+    return new Api(base, false);
   }
 
   public record Resp(int status, Map<String, String> headers, String body) {
@@ -77,6 +92,7 @@ public final class Api {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
       Map<String, String> h = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(", ", v)));
+      if (contract) ContractConformance.shared().assertConforms(method, path, r.statusCode(), h, r.body());
       return new Resp(r.statusCode(), h, r.body());
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);

@@ -9,6 +9,7 @@ public final class PaymentsApi {
   public static final String STATUS = "payments.status";
   public static final String STATS = "payments.stats";
   public static final String PROCESS = "payments.process";
+  public static final String PROCESS_ASYNC = "payments.process-async";
   public static final String CANCEL = "payments.cancel";
   public static final String ACCOUNTS_LIST = "accounts.list";
   public static final String ACCOUNTS_GET = "accounts.get";

@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * What the HTTP edge sends to the address named by an operationId: the caller's claims (never the raw token),
  * the validated parameters and body, and the request's correlation id. Domain verticles read it at their door.
+ * {@code numbers} holds the literal text of the body's numbers that their JSON value cannot spell (JSON Pointer →
+ * text, see {@code platform.json.JsonLiterals}), so field rules judge {@code 1.5e1} or {@code 1e400} as written.
  */
 public record ApiRequest(
     String operationId,
@@ -18,7 +20,12 @@ public record ApiRequest(
     String correlationId,
     String clientIp,
     String method,
-    String uri) {
+    String uri,
+    JsonObject numbers) {
+
+  public ApiRequest {
+    numbers = numbers == null ? new JsonObject() : numbers;
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -32,7 +39,8 @@ public record ApiRequest(
         .put("correlationId", correlationId)
         .put("clientIp", clientIp)
         .put("method", method)
-        .put("uri", uri);
+        .put("uri", uri)
+        .put("numbers", numbers.isEmpty() ? null : numbers);
   }
 
   public static ApiRequest fromJson(JsonObject j) {
@@ -47,7 +55,8 @@ public record ApiRequest(
         j.getString("correlationId"),
         j.getString("clientIp"),
         j.getString("method"),
-        j.getString("uri"));
+        j.getString("uri"),
+        j.getJsonObject("numbers"));
   }
 
   private static JsonObject orEmpty(JsonObject o) {
@@ -63,9 +72,19 @@ public record ApiRequest(
     return path.getString(name);
   }
 
+  /**
+   * A query parameter as sent, except U+0000: PostgreSQL text cannot hold it, so a value containing it can match
+   * nothing we store; it is handed over with U+0000 as U+FFFD, which keeps that meaning (an unknown filter value
+   * yields [], an enum filter is invalid, a page size falls back to its default) instead of failing the query.
+   */
   public String queryParam(String name) {
     Object v = query.getValue(name);
-    return v == null ? null : String.valueOf(v);
+    return v == null ? null : String.valueOf(v).replace('\u0000', '\ufffd');
+  }
+
+  /** The literal text of numeric body field {@code field} as sent (null when it is not a number). */
+  public String numberLiteral(String field) {
+    return com.ledger.platform.json.JsonNumbers.field(body, numbers, field);
   }
 
   /** Header names are lower-case. */

@@ -40,6 +40,8 @@ public enum ErrorCode {
   INVALID_JSON_BODY(1023, VALIDATION, "Malformed JSON request body"),
   INVALID_USERNAME_FORMAT(1024, VALIDATION, "Invalid username format"),
   INVALID_IDEMPOTENCY_KEY(1025, VALIDATION, "Invalid idempotency key"),
+  /** Malformed HTTP framing: a bad header, no Host on HTTP/1.1, broken chunks, conflicting lengths (SPEC.md §15). */
+  BAD_REQUEST(1026, VALIDATION, "Bad request"),
   // not_found
   USER_NOT_FOUND(2001, NOT_FOUND, "User not found"),
   ACCOUNT_NOT_FOUND(2002, NOT_FOUND, "Account not found"),
