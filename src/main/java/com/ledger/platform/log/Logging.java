@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies {@code log.format} and {@code log.level} from the configuration: {@code logback.xml} reads them from the
  * system properties {@code ledger.log.format} ({@code TEXT} | {@code JSON}) and {@code ledger.log.level} (a
- * {@code -D} on the command line wins), and is re-read here, since a library may have started logging while the
- * configuration was loaded. Invalid values fall back to the defaults; the config check then names the key.
+ * {@code -D} on the command line wins), and is re-read here when they differ from its defaults, since a library may
+ * have started logging while the configuration was loaded. Invalid values fall back to the defaults; the config check then names the key.
  */
 public final class Logging {
   static final String FORMAT = "ledger.log.format";
@@ -30,8 +30,11 @@ public final class Logging {
     }
     if (System.getProperty(FORMAT) == null) System.setProperty(FORMAT, log.json() ? "JSON" : "TEXT");
     if (System.getProperty(LEVEL) == null) System.setProperty(LEVEL, log.level());
+    // logback may have started already (Vert.x's JSON codec logs), with its defaults: re-read only if they differ
+    boolean asDefaults = System.getProperty(FORMAT).equals("TEXT")
+        && System.getProperty(LEVEL).equalsIgnoreCase(System.getenv().getOrDefault("LEDGER_LOG_LEVEL", "INFO"));
     URL xml = Logging.class.getClassLoader().getResource("logback.xml");
-    if (xml != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+    if (!asDefaults && xml != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.reset();
       JoranConfigurator configurator = new JoranConfigurator();
       configurator.setContext(ctx);
