@@ -5,11 +5,13 @@ import com.ledger.http.HttpVerticle;
 import com.ledger.http.RateLimiter;
 import com.ledger.platform.ClusterSetup;
 import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.db.DatabaseChoice;
 import com.ledger.platform.db.DemoSeed;
 import com.ledger.platform.db.Migrations;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.platform.security.Secrets;
+import com.ledger.sandbox.SandboxConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,28 +23,35 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node: Vert.x (clustered when configured) started while Flyway migrates, then demo data, then the verticles
- * the node's roles name. Used by {@link Main} and by tests (random ports, fresh database).
+ * One node: the configuration checked ({@link BootCheck}), the database chosen (an embedded one in dev when none is
+ * there), Vert.x (clustered when configured) started while Flyway migrates, then demo data, then the verticles the
+ * node's roles name. A failure anywhere stops what was started. Used by {@link Main} and by tests (random ports, fresh
+ * database).
  */
 public final class LedgerApp {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerApp.class);
+  private static final int CLOSE_TIMEOUT_SECONDS = 10;
 
   private final AppConfig cfg;
   private final Vertx vertx;
   private final NodeState node;
-  private final List<String> deployments;
+  private final DatabaseChoice database;
+  private final long startMs;
   private final String httpDeployment;
 
-  private LedgerApp(AppConfig cfg, Vertx vertx, NodeState node, List<String> deployments) {
+  private LedgerApp(AppConfig cfg, Vertx vertx, NodeState node, DatabaseChoice database, List<String> deployments,
+      long startMs) {
     this.cfg = cfg;
     this.vertx = vertx;
     this.node = node;
-    this.deployments = deployments;
+    this.database = database;
+    this.startMs = startMs;
     this.httpDeployment = cfg.hasRole("http") ? deployments.get(deployments.size() - 1) : null;
   }
 
@@ -58,9 +67,34 @@ public final class LedgerApp {
     return node;
   }
 
-  /** Start a node; blocks the calling (non event-loop) thread until every verticle is deployed. */
+  /** The database this node uses (the embedded one, if any). */
+  public DatabaseChoice database() {
+    return database;
+  }
+
+  /** How long {@link #start} took. */
+  public long startMs() {
+    return startMs;
+  }
+
+  /**
+   * Start a node; blocks the calling (non event-loop) thread until every verticle is deployed. A bad configuration
+   * (including a port in use) throws {@link com.ledger.platform.config.ConfigException} before anything starts; any
+   * other failure stops whatever had started (verticles, cluster membership, embedded database) and is rethrown.
+   */
   public static LedgerApp start(AppConfig cfg) {
     long t0 = System.nanoTime();
+    BootCheck.run(cfg);
+    DatabaseChoice database = DatabaseChoice.resolve(cfg);
+    try {
+      return start(cfg.withDb(database.db()), database, t0);
+    } catch (Throwable e) {  // Future.await() rethrows checked causes (a BindException) unchecked
+      database.close();
+      throw e;
+    }
+  }
+
+  private static LedgerApp start(AppConfig cfg, DatabaseChoice database, long t0) {
     String registry = "ledger-" + cfg.nodeName() + "-" + System.identityHashCode(cfg);
     HazelcastClusterManager cm = cfg.cluster().enabled() ? ClusterSetup.manager(cfg.cluster()) : null;
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
@@ -82,7 +116,7 @@ public final class LedgerApp {
     Migrations.Result migrated;
     try {
       migrated = Migrations.migrate(cfg.db());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       vertxFuture.onSuccess(Vertx::close);
       throw e;
     }
@@ -94,14 +128,23 @@ public final class LedgerApp {
       if (cfg.seedDemoData()) new DemoSeed(cfg, hasher, Secrets.bankTokenCipher(cfg)).run();
       List<String> ids = deploy(vertx, cfg, node, hasher, contract);
       node.markDeployed();
+      long startMs = (System.nanoTime() - t0) / 1_000_000;
       LOG.atInfo().addKeyValue("node", cfg.nodeName()).addKeyValue("roles", cfg.roles())
           .addKeyValue("migrationsExecuted", migrated.executed()).addKeyValue("clustered", cm != null)
-          .addKeyValue("port", cfg.http().port()).addKeyValue("startMs", (System.nanoTime() - t0) / 1_000_000)
-          .log("node started");
-      return new LedgerApp(cfg, vertx, node, ids);
-    } catch (RuntimeException e) {
-      vertx.close().await();
+          .addKeyValue("port", cfg.http().port()).addKeyValue("startMs", startMs).log("node started");
+      return new LedgerApp(cfg, vertx, node, database, ids, startMs);
+    } catch (Throwable e) {
+      closeQuietly(vertx);
       throw e;
+    }
+  }
+
+  /** Undeploys everything and leaves the cluster, bounded so that a failed start still exits within seconds. */
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Throwable e) {
+      LOG.atWarn().addKeyValue("error", String.valueOf(e)).log("Vert.x did not close cleanly");
     }
   }
 
@@ -110,7 +153,12 @@ public final class LedgerApp {
       Future<ContractLoader.Loaded> contract) {
     List<Future<String>> domain = new ArrayList<>();
     for (Verticles.Spec spec : Verticles.forNode(cfg, node, hasher)) {
-      domain.add(deploy(vertx, spec.factory(), spec.instances()));
+      Future<String> deployed = deploy(vertx, spec.factory(), spec.instances());
+      if (spec.role().equals("sandbox-bank")) {
+        SandboxConfig sandbox = SandboxConfig.from(cfg);
+        deployed = deployed.recover(e -> bindFailure(e, "sandbox_bank.port", sandbox.host(), sandbox.port()));
+      }
+      domain.add(deployed);
     }
     Future.all(domain).await();
     List<String> ids = new ArrayList<>(domain.stream().map(Future::result).toList());
@@ -118,7 +166,8 @@ public final class LedgerApp {
       RateLimiter limiter = new RateLimiter(cfg.http().rateLimitMax(), cfg.http().rateLimitWindowMs());
       ContractLoader.Loaded loaded = contract.await();
       vertx.setPeriodic(cfg.http().rateLimitWindowMs(), id -> limiter.evictIdle(System.currentTimeMillis()));
-      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, loaded), cfg.http().instances()).await());
+      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, loaded), cfg.http().instances())
+          .recover(e -> bindFailure(e, "http.port", cfg.http().host(), cfg.http().port())).await());
     }
     return ids;
   }
@@ -127,18 +176,29 @@ public final class LedgerApp {
     return vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances));
   }
 
+  /** A listener that could not bind (taken since {@link BootCheck} looked) fails as one line naming its key. */
+  private static Future<String> bindFailure(Throwable e, String key, String host, int port) {
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof java.net.BindException)) cause = cause.getCause();
+    return Future.failedFuture(cause == null ? e : BootCheck.cannotListen(key, host, port, cause));
+  }
+
   /**
    * Graceful stop: the HTTP verticles go first (stop accepting, drain in-flight requests while the domain
    * verticles still answer), then everything else (workers stop claiming, pools close), then the cluster is left.
    */
   public void close() {
-    if (httpDeployment != null) {
-      try {
-        vertx.undeploy(httpDeployment).await();
-      } catch (RuntimeException e) {
-        LOG.atWarn().setCause(e).log("HTTP undeploy failed");
+    try {
+      if (httpDeployment != null) {
+        try {
+          vertx.undeploy(httpDeployment).await();
+        } catch (RuntimeException e) {
+          LOG.atWarn().setCause(e).log("HTTP undeploy failed");
+        }
       }
+      vertx.close().await();
+    } finally {
+      database.close();  // after the pools
     }
-    vertx.close().await();
   }
 }

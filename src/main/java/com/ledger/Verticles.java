@@ -40,12 +40,11 @@ final class Verticles {
     }
     if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
-    // the sandbox bank: an explicit role, or part of "all" outside prod; deployed before its clients
-    if (cfg.roles().contains("sandbox-bank") || cfg.roles().contains("all") && !cfg.isProd()) {
+    if (runsSandbox(cfg)) {
       SandboxConfig sandbox = SandboxConfig.from(cfg);
       specs.add(new Spec("sandbox-bank", () -> new SandboxBankVerticle(sandbox), 1));
     }
-    BankRuntime bank = cfg.hasRole("banksync") || cfg.hasRole("banksync-worker") ? new BankRuntime(cfg, node) : null;
+    BankRuntime bank = runsBankSync(cfg) ? new BankRuntime(cfg, node) : null;
     if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
     if (cfg.hasRole("banksync-worker")) {
       specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
@@ -53,5 +52,14 @@ final class Verticles {
       specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
     }
     return specs;
+  }
+
+  /** The sandbox bank: an explicit role, or part of "all" outside prod; deployed before its clients. */
+  static boolean runsSandbox(AppConfig cfg) {
+    return cfg.roles().contains("sandbox-bank") || cfg.roles().contains("all") && !cfg.isProd();
+  }
+
+  static boolean runsBankSync(AppConfig cfg) {
+    return cfg.hasRole("banksync") || cfg.hasRole("banksync-worker");
   }
 }

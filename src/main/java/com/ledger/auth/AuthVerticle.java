@@ -32,12 +32,21 @@ public final class AuthVerticle extends VerticleBase {
     this.cfg = cfg;
   }
 
+  /** Parses {@code auth.login_throttle.*}; the node calls it at boot, before anything starts, to fail fast. */
+  public static void checkConfig(AppConfig cfg) {
+    loginThrottle(cfg);
+  }
+
+  private static LoginThrottle loginThrottle(AppConfig cfg) {
+    ConfigReader c = ConfigReader.root(cfg.raw()).child("auth").child("login_throttle");
+    return new LoginThrottle(c.integer("max_failures", 5, 1, 1_000_000), c.integer("window_seconds", 300, 1, 86_400) * 1000L,
+        System::currentTimeMillis);
+  }
+
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
-    ConfigReader throttleCfg = ConfigReader.root(cfg.raw()).child("auth").child("login_throttle");
-    LoginThrottle throttle = new LoginThrottle(throttleCfg.integer("max_failures", 5, 1, 1_000_000),
-        throttleCfg.integer("window_seconds", 300, 1, 86_400) * 1000L, System::currentTimeMillis);
+    LoginThrottle throttle = loginThrottle(cfg);
     Clock clock = Clock.systemUTC();
     Tokens tokens = new Tokens(new TokenVerifier(vertx, cfg.jwt(), clock), clock);
     UsersClient users = new UsersClient(vertx, cfg.http().requestTimeoutMs());

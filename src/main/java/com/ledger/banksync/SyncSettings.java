@@ -4,10 +4,10 @@ import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigReader;
 
 /** The {@code banksync.*} slice of the config: periodic sync, token refresh margin, sync window, job settings. */
-record SyncSettings(boolean periodicSync, int scheduleIntervalMs, int refreshMarginSeconds, int initialLookbackDays,
+public record SyncSettings(boolean periodicSync, int scheduleIntervalMs, int refreshMarginSeconds, int initialLookbackDays,
     int overlapSeconds, int jobMaxAttempts, int jobTimeoutSeconds, int uniqueSeconds) {
 
-  static SyncSettings from(AppConfig cfg) {
+  public static SyncSettings from(AppConfig cfg) {
     ConfigReader s = ConfigReader.root(cfg.raw()).child("banksync");
     return new SyncSettings(s.bool("periodic_sync", true), s.integer("schedule_interval_ms", 60_000, 100, 86_400_000),
         s.integer("token_refresh_margin_seconds", 300, 0, 86_400), s.integer("initial_lookback_days", 90, 1, 3650),

@@ -15,7 +15,7 @@ import java.util.Set;
  * Loads openapi.yaml (working directory first, then the jar). vertx-openapi 5.0.7 refuses response media types
  * it cannot validate ({@code application/problem+json}, {@code text/html}, {@code application/yaml}); responses are
  * not validated here, so the router gets a copy with those response contents removed. Clients and /api/docs get
- * the file as written.
+ * the file as written, but for a relative server URL ({@link ServedContract}).
  */
 public final class ContractLoader {
   private static final Set<String> ROUTER_MEDIA_TYPES = Set.of("application/json", "application/json; charset=utf-8",
@@ -37,9 +37,9 @@ public final class ContractLoader {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     }, false).compose(yaml -> {
-      JsonObject published = ConfigLoader.parse(yaml);
+      JsonObject published = ConfigLoader.parse(yaml, location, "http.contract");
       return OpenAPIContract.from(vertx, forRouter(published.copy()))
-          .map(contract -> new Loaded(yaml, published, contract));
+          .map(contract -> new Loaded(ServedContract.yaml(yaml), ServedContract.json(published), contract));
     });
   }
 

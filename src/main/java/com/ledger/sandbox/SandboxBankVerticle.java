@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The sandbox bank (role {@code sandbox-bank}): a small HTTP server of ours on its own port that speaks the bank
  * protocol of SPEC.md §8.2 ({@link BankProtocol}, served by {@link SandboxApi}) with deterministic data
  * ({@link SandboxLedger}), expiring OAuth2 access tokens ({@link SandboxTokens}) and fault injection
- * ({@link SandboxFaults}) in front of every bank call. Admin endpoints (dev and tests only; bind it to 127.0.0.1):
+ * ({@link SandboxFaults}) in front of every bank call. Admin endpoints ({@code sandbox_bank.admin_endpoints}: outside
+ * prod unless asked for; bind it to 127.0.0.1):
  * <ul>
  *   <li>{@code POST /sandbox/admin/faults} {@code {latency_ms, error_rate, down_for_seconds, rate_limit_for_seconds,
  *       retry_after_seconds, token_ttl_seconds, slow: {path, latency_ms, count}, fail: {path, status, count}}}</li>
@@ -52,11 +53,13 @@ public final class SandboxBankVerticle extends VerticleBase {
     router.post(BankProtocol.TOKEN_PATH).handler(this::faults).handler(api::token);
     router.get(BankProtocol.ACCOUNTS_PATH).handler(this::faults).handler(api::accounts);
     router.get(BankProtocol.TRANSACTIONS_PATH).handler(this::faults).handler(api::transactions);
-    router.get(ADMIN + "/state").handler(rc -> SandboxHttp.json(rc, 200, state()));
-    router.post(ADMIN + "/faults").handler(this::setFaults);
-    router.post(ADMIN + "/reset").handler(this::reset);
-    router.post(ADMIN + "/expire-tokens").handler(rc -> SandboxHttp.json(rc, 200,
-        new JsonObject().put("expired", tokens.expire(SandboxHttp.bodyOrEmpty(rc).getString("username")))));
+    if (cfg.adminEndpoints()) {
+      router.get(ADMIN + "/state").handler(rc -> SandboxHttp.json(rc, 200, state()));
+      router.post(ADMIN + "/faults").handler(this::setFaults);
+      router.post(ADMIN + "/reset").handler(this::reset);
+      router.post(ADMIN + "/expire-tokens").handler(rc -> SandboxHttp.json(rc, 200,
+          new JsonObject().put("expired", tokens.expire(SandboxHttp.bodyOrEmpty(rc).getString("username")))));
+    }
     router.route().handler(rc -> SandboxHttp.error(rc, 404, "not_found", "no such endpoint"));
     return vertx.createHttpServer().requestHandler(router).listen(cfg.port(), cfg.host())
         .onSuccess(s -> {

@@ -2,7 +2,6 @@ package com.ledger.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A small blocking HTTP client for end-to-end tests (JDK HttpClient, real sockets, 127.0.0.1 only). Every response
@@ -17,6 +19,8 @@ import java.util.Map;
  */
 public final class Api {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** The request timeout covers only the response headers: the body gets this long too, so a lost one fails the test. */
+  private static final Duration RESPONSE_DEADLINE = Duration.ofSeconds(60);
   public final String base;
   private final boolean contract;
 
@@ -89,13 +93,16 @@ public final class Api {
     String text = body == null ? null : body instanceof String s ? s : body.toString();
     b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+          .get(RESPONSE_DEADLINE.toSeconds(), TimeUnit.SECONDS);
       Map<String, String> h = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(", ", v)));
       if (contract) ContractConformance.shared().assertConforms(method, path, r.statusCode(), h, r.body());
       return new Resp(r.statusCode(), h, r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(method + " " + path + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(method + " " + path + ": no complete response within " + RESPONSE_DEADLINE, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

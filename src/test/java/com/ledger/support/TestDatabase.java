@@ -1,5 +1,6 @@
 package com.ledger.support;
 
+import com.ledger.platform.db.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,8 +8,8 @@ import java.util.UUID;
 
 /**
  * A fresh PostgreSQL database per test class. Where the server comes from, in order: {@code LEDGER_TEST_DB_URL}
- * (postgresql://user:pass@host:port/db), PostgreSQL on localhost:5432 (user postgres), Testcontainers when Docker
- * is available; otherwise one clear failure.
+ * (postgresql://user:pass@host:port/db), PostgreSQL on localhost:5432 (user postgres), an embedded PostgreSQL
+ * (not as root; a temporary directory), Testcontainers when Docker is available; otherwise one clear failure.
  */
 public final class TestDatabase {
   private static volatile Server server;
@@ -77,7 +78,18 @@ public final class TestDatabase {
     try (Connection c = DriverManager.getConnection(local.jdbc("postgres"), local.user(), local.password())) {
       return local;
     } catch (SQLException e) {
-      // fall through to Testcontainers
+      // fall through to an embedded server
+    }
+    String embedded;
+    if (EmbeddedDatabase.runningAsRoot()) {
+      embedded = "not as root";
+    } else {
+      try {
+        EmbeddedDatabase pg = EmbeddedDatabase.startTemporary();  // stopped and deleted when the JVM exits
+        return new Server("127.0.0.1", pg.port(), "postgres", "");
+      } catch (RuntimeException e) {
+        embedded = e.getMessage();
+      }
     }
     try {
       if (org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
@@ -88,7 +100,8 @@ public final class TestDatabase {
     } catch (RuntimeException | LinkageError e) {
       // no Docker either
     }
-    throw new IllegalStateException("No PostgreSQL for the tests: set LEDGER_TEST_DB_URL=postgresql://user:pass@host:port/db, "
-        + "run PostgreSQL on localhost:5432 (user postgres), or start Docker for Testcontainers.");
+    throw new IllegalStateException("No PostgreSQL for the tests: nothing answers on localhost:5432, the embedded one did "
+        + "not start (" + embedded + ") and Docker is not there for Testcontainers; set "
+        + "LEDGER_TEST_DB_URL=postgresql://user:pass@host:port/db or run PostgreSQL on localhost:5432 (user postgres).");
   }
 }

@@ -18,6 +18,7 @@ public record AppConfig(
     JwtConfig jwt,
     ClusterConfig cluster,
     boolean seedDemoData,
+    LogConfig log,
     JsonObject raw) {
 
   public static final Set<String> KNOWN_ROLES = Set.of("all", "http", "auth", "users", "payments", "payment-worker",
@@ -54,7 +55,13 @@ public record AppConfig(
     if (nodeName.isBlank()) nodeName = defaultNodeName();
     return new AppConfig(env, app.string("version", "1.0.0"), nodeName, Set.copyOf(roles),
         HttpConfig.from(root), DbConfig.from(root.child("db")), JwtConfig.from(root.child("jwt"), env),
-        ClusterConfig.from(root.child("cluster")), root.bool("seed_demo_data", false), json);
+        ClusterConfig.from(root.child("cluster")), root.toggle("seed_demo_data", Toggle.AUTO).on(!"prod".equals(env)),
+        LogConfig.from(root.child("log"), env), json);
+  }
+
+  /** The same configuration with another database (the embedded dev database's URL). */
+  public AppConfig withDb(DbConfig other) {
+    return new AppConfig(env, version, nodeName, roles, http, other, jwt, cluster, seedDemoData, log, raw);
   }
 
   private static String defaultNodeName() {
@@ -83,7 +90,17 @@ public record AppConfig(
     }
   }
 
-  public record DbConfig(String url, int poolSize, boolean createDatabase, int connectTimeoutMs) {
+  /**
+   * @param embedded    {@code db.embedded}: run an embedded PostgreSQL — always, never, or (auto) in dev when
+   *                    {@code db.url} is left at its default and nothing answers there
+   * @param embeddedDir the embedded server's data directory (relative to the working directory)
+   */
+  public record DbConfig(String url, int poolSize, boolean createDatabase, int connectTimeoutMs, Toggle embedded,
+      String embeddedDir) {
+    public DbConfig withUrl(String other) {
+      return new DbConfig(other, poolSize, createDatabase, connectTimeoutMs, embedded, embeddedDir);
+    }
+
     static DbConfig from(ConfigReader db) {
       String url = db.requireString("url");
       if (!(url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
@@ -94,8 +111,10 @@ public record AppConfig(
       } catch (RuntimeException e) {
         throw new ConfigException(db.key("url"), "cannot be parsed as postgresql://user:pass@host:port/db");
       }
+      String dir = db.string("embedded_dir", "data/postgres");
+      if (dir.isBlank()) throw new ConfigException(db.key("embedded_dir"), "must name a directory");
       return new DbConfig(url, db.integer("pool_size", 10, 1, 200), db.bool("create_database", false),
-          db.integer("connect_timeout_ms", 5000, 100, 120_000));
+          db.integer("connect_timeout_ms", 5000, 100, 120_000), db.toggle("embedded", Toggle.AUTO), dir);
     }
   }
 
@@ -111,6 +130,26 @@ public record AppConfig(
       }
       return new JwtConfig(secret, jwt.string("issuer", "ledger-bank-api"), jwt.string("audience", "ledger-bank-api"),
           jwt.integer("access_ttl_seconds", 900, 1, 86_400), jwt.integer("refresh_ttl_seconds", 604_800, 60, 31_536_000));
+    }
+  }
+
+  /**
+   * @param level  the root log level
+   * @param json   JSON lines (machines) rather than text lines (people); {@code log.format: auto} is text in dev only
+   */
+  public record LogConfig(String level, boolean json) {
+    public static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
+
+    /** The {@code log} section of a loaded (not yet validated) configuration. */
+    public static LogConfig of(JsonObject json) {
+      ConfigReader root = ConfigReader.root(json);
+      return from(root.child("log"), root.child("app").string("env", "dev"));
+    }
+
+    static LogConfig from(ConfigReader log, String env) {
+      String level = log.oneOf("level", "info", LEVELS).toUpperCase(java.util.Locale.ROOT);
+      String format = log.oneOf("format", "auto", List.of("auto", "text", "json"));
+      return new LogConfig(level, format.equals("json") || format.equals("auto") && !"dev".equals(env));
     }
   }
 

@@ -95,6 +95,19 @@ public final class ConfigReader {
     throw new ConfigException(key(name), "must be true or false, got '" + v + "'");
   }
 
+  /** {@code auto}, {@code true} or {@code false} (a YAML boolean counts). */
+  public Toggle toggle(String name, Toggle dflt) {
+    Object v = node.getValue(name);
+    return v == null ? dflt : Toggle.parse(key(name), v);
+  }
+
+  /** One of {@code allowed} (case-insensitive), returned lower-case. */
+  public String oneOf(String name, String dflt, List<String> allowed) {
+    String v = string(name, dflt).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!allowed.contains(v)) throw new ConfigException(key(name), "must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    return v;
+  }
+
   public List<String> strings(String name, List<String> dflt) {
     Object v = node.getValue(name);
     if (v == null) return dflt;

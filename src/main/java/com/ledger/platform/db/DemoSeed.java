@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class DemoSeed {
   private static final Logger LOG = LoggerFactory.getLogger(DemoSeed.class);
+  /** A demo user of SPEC.md §12; the passwords are published, so prod seeds only when asked to. */
+  public record DemoUser(String email, String fullName, String role, String password) {}
+
+  public static final List<DemoUser> USERS = List.of(
+      new DemoUser("alice@example.com", "Alice Example", "user", "password123!"),
+      new DemoUser("bob@example.com", "Bob Example", "user", "password123!"),
+      new DemoUser("admin@example.com", "Admin User", "admin", "admin-password-123!"),
+      new DemoUser("support@example.com", "Support User", "support", "support-password-123!"));
 
   private final AppConfig cfg;
   private final PasswordHasher hasher;
@@ -38,10 +47,7 @@ public final class DemoSeed {
         st.execute("SELECT pg_advisory_xact_lock(hashtext('ledger-demo-seed'))");
       }
       int n = 0;
-      n += user(c, "alice@example.com", "Alice Example", "user", "password123!");
-      n += user(c, "bob@example.com", "Bob Example", "user", "password123!");
-      n += user(c, "admin@example.com", "Admin User", "admin", "admin-password-123!");
-      n += user(c, "support@example.com", "Support User", "support", "support-password-123!");
+      for (DemoUser u : USERS) n += user(c, u.email(), u.fullName(), u.role(), u.password());
       n += update(c, """
           INSERT INTO banksync.banks (name, country, code, logo_url, api_endpoint, status, integration_module)
           VALUES ('Demo Bank', 'US', 'DEMO_BANK_US', 'https://logo1.png', ?, 'ACTIVE', 'LedgerBankApi.Financial.Integrations.MonzoClient'),
