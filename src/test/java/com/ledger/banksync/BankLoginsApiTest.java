@@ -87,7 +87,7 @@ class BankLoginsApiTest {
     var cipher = Secrets.bankTokenCipher(app.app.config());
     assertThat(cipher.decrypt(at)).matches("sim_at_[0-9a-f]{32}");
     assertThat(cipher.decrypt(rt)).matches("sim_rt_[0-9a-f]{32}");
-    assertThat(fx.count("SELECT count(*) FROM banksync.user_bank_logins WHERE access_token LIKE '%sim_%' OR refresh_token LIKE '%sim_%'"))
+    assertThat(fx.count("SELECT count(*) FROM banksync.user_bank_logins WHERE access_token LIKE '%sim\\_%' OR refresh_token LIKE '%sim\\_%'"))
         .isZero();
 
     Api.Resp list = app.api.get("/api/bank-logins", u.token());
