@@ -28,7 +28,7 @@ class ContractTruthTest {
 
   @BeforeAll
   static void load() throws IOException {
-    contract = ConfigLoader.parse(Files.readString(Path.of("openapi.yaml")));
+    contract = ConfigLoader.parse(Files.readString(Path.of("openapi.yaml")), "openapi.yaml", "http.contract");
   }
 
   record Op(String path, String method, JsonObject op) {

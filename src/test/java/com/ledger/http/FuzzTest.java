@@ -88,7 +88,7 @@ class FuzzTest {
     app = TestApp.start(Map.of("roles", List.of("http", "users", "auth", "payments", "banksync", "sandbox-bank"),
         "banksync.periodic_sync", false));
     db = TestDatabase.jdbc(app.dbUrl);
-    contract = ConfigLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of("openapi.yaml")));
+    contract = ConfigLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of("openapi.yaml")), "openapi.yaml", "http.contract");
     user = Tokens.user(app, "user");
     admin = Tokens.user(app, "admin");
     ids.put("target", Tokens.user(app, "user").id());

@@ -77,7 +77,7 @@ public final class ContractConformance {
 
   public static ContractConformance of(Path contractFile) {
     try {
-      return new ContractConformance(ConfigLoader.parse(Files.readString(contractFile)));
+      return new ContractConformance(ConfigLoader.parse(Files.readString(contractFile), contractFile.toString(), "http.contract"));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + contractFile, e);
     }
