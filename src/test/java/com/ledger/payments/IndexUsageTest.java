@@ -6,15 +6,20 @@ import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Migrations;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Field;
+import java.math.BigDecimal;
 import java.lang.reflect.Modifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,8 +55,8 @@ import org.junit.jupiter.api.Test;
 class IndexUsageTest {
   /** Tables whose rows grow with use: a sequential scan of one must be declared (and explained) by its query. */
   private static final Set<String> GROWING = Set.of("users", "refresh_tokens", "audit_events", "user_bank_logins",
-      "user_bank_accounts", "user_payments", "transactions", "idempotency_keys", "user_payment_counts", "jobs",
-      "webhook_deliveries");
+      "user_bank_accounts", "user_payments", "transactions", "idempotency_keys", "user_payment_counts",
+      "account_daily_totals", "jobs", "webhook_deliveries");
   private static final Pattern STATEMENT = Pattern.compile("^\\s*(SELECT|WITH|UPDATE|DELETE|INSERT)\\b.*",
       Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final String[] REPOSITORIES = {"com.ledger.payments.PaymentRepository",
@@ -213,15 +219,36 @@ class IndexUsageTest {
     count("count, date range", filter(i.heavyUser(), null, null, null, weekAgo, dayAgo), byUser);
     COVERED.add("PaymentRepository.COUNT_ALL");
     explain("PaymentRepository.RECENT", k("PaymentRepository", "RECENT"), p(i.heavyUser(), 10), byUser);
-    explain("PaymentRepository.RULE_FACTS", k("PaymentRepository", "RULE_FACTS"),
-        Tuple.tuple().addUUID(i.heavyAccount()).addUUID(i.heavyUser()).addUUID(i.payment())
-            .addBigDecimal(new java.math.BigDecimal("1.01")).addString("payment 1").addString("DEBIT").addInteger(5),
-        "user_payments_account_direction_status_posted_at_index",
-        "user_payments_user_id_amount_description_direction_status_index");
-    explain("PaymentRepository.POST", k("PaymentRepository", "POST"), Tuple.tuple().addUUID(i.payment())
-        .addUUID(i.heavyAccount()).addBigDecimal(new java.math.BigDecimal("-1.00")).addString("x")
-        .addBigDecimal(new java.math.BigDecimal("1.00")).addString("DEBIT").addUUID(i.heavyUser()),
-        pk, "user_bank_accounts_pkey");
+    // The posting functions (payments/V3): their inner statements, as auto_explain sees them run, with limits high
+    // enough that every rule passes and the posting itself is written.
+    BigDecimal limit = new BigDecimal("1000000000");
+    JsonObject noDailyLimits = new JsonObject();
+    explainNested("PaymentRepository.RULE_FACTS", k("PaymentRepository", "RULE_FACTS"),
+        tx -> Future.succeededFuture(Tuple.tuple().addUUID(i.heavyAccount()).addUUID(i.heavyUser())
+            .addUUID(i.payment()).addBigDecimal(new BigDecimal("1.01")).addString("payment 1").addString("DEBIT")
+            .addInteger(5)),
+        "account_daily_totals_pkey", "user_payments_user_id_amount_description_direction_status_index");
+    String[] posting = {pk, "user_bank_accounts_pkey", "account_daily_totals_pkey",
+        "user_payments_user_id_amount_description_direction_status_index"};
+    explainNested("PaymentRepository.PROCESS (lock, rules, posting)", k("PaymentRepository", "PROCESS"),
+        tx -> Future.succeededFuture(p(i.payment(), i.heavyUser(), false, limit, noDailyLimits, limit, 5)), posting);
+    explainNested("PaymentRepository.ACCEPT (lock, checks, enqueue)", k("PaymentRepository", "ACCEPT"),
+        tx -> Future.succeededFuture(p(i.payment(), i.heavyUser(), false, "PaymentWorker", "payments", 5, 300, 60)),
+        pk, "jobs_worker_unique_key_inserted_at_index");
+    explainNested("PaymentRepository.POST_JOBS (fence, lock, post, complete a batch)",
+        k("PaymentRepository", "POST_JOBS"),
+        tx -> tx.preparedQuery("SELECT * FROM payments.accept_payment($1, $2, false, 'PaymentWorker', 'payments', "
+                + "5, 300, 60)").execute(p(i.payment(), i.heavyUser()))
+            .compose(r -> tx.preparedQuery("UPDATE jobs.jobs SET state = 'executing', attempt = attempt + 1, "
+                + "locked_by = 'runner', lease_until = now() + interval '30 seconds' "
+                + "WHERE args ->> 'payment_id' = $1 AND state = 'available' RETURNING id, attempt")
+                .execute(p(i.payment().toString())))
+            .map(rows -> {
+              Row job = rows.iterator().next();
+              return p(new UUID[] {job.getUUID("id")}, new Integer[] {job.getInteger("attempt")}, "runner", limit,
+                  noDailyLimits, limit, 5);
+            }),
+        concat(posting, "jobs_pkey"));
     explain("PaymentRepository.SET_STATUS", k("PaymentRepository", "SET_STATUS"),
         p(i.payment(), "PENDING", "CANCELLED", null), pk);
     explain("PaymentRepository.LATEST_JOB", k("PaymentRepository", "LATEST_JOB"), p(i.jobPaymentId()),
@@ -232,8 +259,6 @@ class IndexUsageTest {
     String ledger = "transactions_account_id_posted_at_id_index";
     explain("AccountRepository.BY_USER", k("AccountRepository", "BY_USER"), p(i.heavyUser()), accountsByUser);
     explain("AccountRepository.GET", k("AccountRepository", "GET"), p(i.heavyAccount()),
-        "user_bank_accounts_pkey");
-    explain("AccountRepository.LOCK", k("AccountRepository", "LOCK"), p(i.heavyAccount()),
         "user_bank_accounts_pkey");
     explain("AccountRepository.HEALTH", k("AccountRepository", "HEALTH"), p(i.heavyUser()), accountsByUser);
     var cursor = new QueryParams.Cursor(i.cursorAt(), i.cursorId());
@@ -374,17 +399,18 @@ class IndexUsageTest {
     String job = "jobs_pkey";
     String[] paymentWorker = {"PaymentWorker"};
     UUID[] jobIds = {i.job()};
-    explain("JobStore.FIND_UNIQUE", k("JobStore", "FIND_UNIQUE"), p("PaymentWorker", i.jobPaymentId(), 60),
+    explainNested("JobStore.ENQUEUE (uniqueness window, insert)", k("JobStore", "ENQUEUE"),
+        tx -> Future.succeededFuture(p("PaymentWorker", "payments", new JsonObject().put("payment_id", "x"),
+            i.jobPaymentId(), 60, 0, 5, 300, i.heavyUser(), null)),
         "jobs_worker_unique_key_inserted_at_index");
-    explain("JobStore.INSERT", k("JobStore", "INSERT"), Tuple.tuple().addString("PaymentWorker").addString("payments")
-        .addValue(new JsonObject().put("payment_id", "x")).addString("x").addInteger(0).addInteger(5).addInteger(300)
-        .addUUID(i.heavyUser()).addOffsetDateTime(null));
     explain("JobStore.CLAIM", k("JobStore", "CLAIM"), p("payments", paymentWorker, 10, "runner", 30),
         "jobs_claim_index", job);
-    explain("JobStore.FENCE", k("JobStore", "FENCE"), p(i.job(), "runner", 1), job);
+    explainNested("JobStore.FENCE", k("JobStore", "FENCE"),
+        tx -> Future.succeededFuture(p(jobIds, new Integer[] {1}, "runner")), job);
     explain("JobStore.LOCK_EXPIRED", k("JobStore", "LOCK_EXPIRED"), p("payments", paymentWorker),
         "jobs_lease_until_index");
-    explain("JobStore.COMPLETE", k("JobStore", "COMPLETE"), p(i.job(), 1, new JsonObject()), job);
+    explainNested("JobStore.COMPLETE", k("JobStore", "COMPLETE"),
+        tx -> Future.succeededFuture(p(jobIds, new Integer[] {1}, new JsonObject[] {new JsonObject()})), job);
     explain("JobStore.RETRY_LATER", k("JobStore", "RETRY_LATER"),
         p(i.job(), 1, OffsetDateTime.now(ZoneOffset.UTC), new JsonObject()), job);
     explain("JobStore.DEAD", k("JobStore", "DEAD"), p(i.job(), 1, new JsonObject()), job);
@@ -414,7 +440,6 @@ class IndexUsageTest {
         + "locked_by = NULL, lease_until = NULL WHERE worker = $1 AND (args ->> 'login_id') = $2 "
         + "AND state IN ('available','scheduled','retryable')", p("BankSyncWorker", i.jobLoginId()),
         "jobs_args_login_id_index");
-    COVERED.add("JobStore.ADVISORY_LOCK");  // pg_advisory_xact_lock: no table
   }
 
   // ------------------------------------------------------------------ helpers
@@ -469,6 +494,57 @@ class IndexUsageTest {
   }
 
   /**
+   * The statements a call of a server-side function runs, each as auto_explain logs it (nested statements included,
+   * sent to this session as notices), in a transaction that is rolled back. {@code setup} runs first in the same
+   * transaction and gives the call's parameters.
+   */
+  private static void explainNested(String name, String sql, Function<SqlConnection, Future<Tuple>> setup,
+      String... indexes) {
+    List<JsonObject> plans = new ArrayList<>();
+    SqlConnection conn = pool.getConnection().await();
+    try {
+      Transaction tx = conn.begin().await();
+      try {
+        Tuple params = setup.apply(conn).await();
+        PgConnection.cast(conn).noticeHandler(n -> {
+          String m = n.getMessage();
+          int at = m.indexOf('{');
+          if (m.startsWith("duration") && at >= 0) plans.add(new JsonObject(m.substring(at)));
+        });
+        for (String set : new String[] {"LOAD 'auto_explain'", "SET LOCAL auto_explain.log_min_duration = 0",
+            "SET LOCAL auto_explain.log_nested_statements = on", "SET LOCAL auto_explain.log_level = 'notice'",
+            "SET LOCAL auto_explain.log_format = 'json'", "SET LOCAL client_min_messages = 'notice'"}) {
+          conn.query(set).execute().await();
+        }
+        conn.preparedQuery(sql).execute(params).await();
+        conn.query("SET LOCAL auto_explain.log_min_duration = -1").execute().await();
+      } finally {
+        tx.rollback().await();
+      }
+    } catch (RuntimeException e) {
+      FAILURES.add(name + ": running it under auto_explain failed: " + e.getMessage());
+      return;
+    } finally {
+      conn.close().await();
+    }
+    Map<String, Set<String>> scans = new LinkedHashMap<>();
+    Set<String> used = new LinkedHashSet<>();
+    StringBuilder text = new StringBuilder();
+    for (JsonObject plan : plans) {
+      walk(plan.getJsonObject("Plan"), scans, used);
+      text.append(plan.getString("Query Text")).append('\n').append(plan.getJsonObject("Plan").encodePrettily())
+          .append('\n');
+    }
+    if (plans.isEmpty()) FAILURES.add(name + ": auto_explain logged no plan");
+    check(name, new Plan(scans, used, text.toString()), indexes, Set.of());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
+  }
+
+  /**
    * EXPLAIN the statement with these parameters (a custom plan, as the service's first executions get) and record
    * a failure unless the plan names every index given and scans no growing table sequentially except those allowed.
    */
@@ -480,6 +556,10 @@ class IndexUsageTest {
       FAILURES.add(name + ": EXPLAIN failed: " + e.getMessage());
       return;
     }
+    check(name, plan, indexes, seqScanAllowed);
+  }
+
+  private static void check(String name, Plan plan, String[] indexes, Set<String> seqScanAllowed) {
     PLANS.put(name, plan);
     for (String index : indexes) {
       if (plan.indexes().contains(index)) READ_AS_EXPECTED.add(index);
