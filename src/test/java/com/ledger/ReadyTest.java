@@ -51,6 +51,6 @@ class ReadyTest {
   @Test
   void sandbox_admin_endpoints_are_off_when_not_asked_for() {
     int sandbox = SandboxConfig.from(app.app.config()).port();
-    assertThat(new Api("http://127.0.0.1:" + sandbox).get("/sandbox/admin/state", null).status()).isEqualTo(404);
+    assertThat(Api.unchecked("http://127.0.0.1:" + sandbox).get("/sandbox/admin/state", null).status()).isEqualTo(404);
   }
 }

@@ -85,7 +85,8 @@ public final class Api {
 
   /** body: a JsonObject/JsonArray (sent as JSON), a String (sent as is), or null (no body). */
   public Resp send(String method, String path, Object body, String token, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    URI uri = URI.create(base + path);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
     boolean hasCt = headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("Content-Type"));
     if (body != null && !hasCt) b.header("Content-Type", "application/json");
     if (token != null) b.header("Authorization", "Bearer " + token);
@@ -97,7 +98,10 @@ public final class Api {
           .get(RESPONSE_DEADLINE.toSeconds(), TimeUnit.SECONDS);
       Map<String, String> h = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(", ", v)));
-      if (contract) ContractConformance.shared().assertConforms(method, path, r.statusCode(), h, r.body());
+      if (contract) {  // the path the server saw: a base may carry part of it (new Api(base + "/api/metrics"))
+        String served = (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        ContractConformance.shared().assertConforms(method, served, r.statusCode(), h, r.body());
+      }
       return new Resp(r.statusCode(), h, r.body());
     } catch (ExecutionException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getCause().getMessage(), e.getCause());
