@@ -99,7 +99,8 @@ public final class Api {
       Map<String, String> h = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(", ", v)));
       if (contract) {  // the path the server saw: a base may carry part of it (new Api(base + "/api/metrics"))
-        String served = (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String served = (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         ContractConformance.shared().assertConforms(method, served, r.statusCode(), h, r.body());
       }
       return new Resp(r.statusCode(), h, r.body());
