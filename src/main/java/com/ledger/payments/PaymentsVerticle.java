@@ -51,6 +51,7 @@ public final class PaymentsVerticle extends VerticleBase {
     serve(bus, registered, PaymentsApi.ACCOUNTS_LIST, accounts::list);
     serve(bus, registered, PaymentsApi.ACCOUNTS_GET, accounts::get);
     serve(bus, registered, PaymentsApi.ACCOUNTS_TRANSACTIONS, accounts::transactions);
+    serve(bus, registered, PaymentsApi.ACCOUNTS_BALANCE, accounts::balance);
     purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> IdempotencyRepository.purgeExpired(pool)
         .onSuccess(n -> {
           if (n > 0) LOG.atInfo().addKeyValue("deleted", n).log("expired idempotency keys purged");

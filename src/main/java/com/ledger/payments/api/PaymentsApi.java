@@ -14,6 +14,8 @@ public final class PaymentsApi {
   public static final String ACCOUNTS_LIST = "accounts.list";
   public static final String ACCOUNTS_GET = "accounts.get";
   public static final String ACCOUNTS_TRANSACTIONS = "accounts.transactions";
+  public static final String ACCOUNTS_BALANCE = "accounts.balance";
+  public static final String LEDGER_VERIFY = "ledger.verify";
 
   /** The job worker that posts payments asynchronously, and its queue. */
   public static final String WORKER = "PaymentWorker";
