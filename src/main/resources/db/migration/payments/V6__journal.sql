@@ -70,69 +70,93 @@ CREATE TRIGGER journal_lines_append_only BEFORE UPDATE OR DELETE ON payments.jou
 CREATE TRIGGER journal_lines_no_truncate BEFORE TRUNCATE ON payments.journal_lines
     FOR EACH STATEMENT EXECUTE FUNCTION payments.journal_append_only();
 
--- At commit: the entry of each inserted line sums to zero in every currency.
-CREATE FUNCTION payments.journal_entry_balanced() RETURNS trigger AS $$
+-- At commit, every entry created in the transaction has lines and they sum to zero in every currency. An entry is
+-- written with lines 1 and 2 (the primary key (entry_id, line_no) keeps them unique), so a line added later to an
+-- older entry has line_no > 2: it fires the same check at commit. (A line without an entry is reported by verify.)
+CREATE FUNCTION payments.journal_check_entry(p_entry_id bigint, p_need_lines boolean) RETURNS void AS $$
 DECLARE
     v_currency text;
     v_total    numeric;
 BEGIN
     SELECT l.currency, sum(l.amount) INTO v_currency, v_total
       FROM payments.journal_lines l
-     WHERE l.entry_id = NEW.entry_id
+     WHERE l.entry_id = p_entry_id
      GROUP BY l.currency
     HAVING sum(l.amount) <> 0
      LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'journal entry % does not balance: % % left over', NEW.entry_id, v_total, v_currency
+        RAISE EXCEPTION 'journal entry % does not balance: % % left over', p_entry_id, v_total, v_currency
             USING ERRCODE = 'check_violation';
     END IF;
+    IF p_need_lines AND NOT EXISTS (SELECT 1 FROM payments.journal_lines l WHERE l.entry_id = p_entry_id) THEN
+        RAISE EXCEPTION 'journal entry % has no lines', p_entry_id USING ERRCODE = 'check_violation';
+    END IF;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION payments.journal_entries_balanced() RETURNS trigger AS $$
+BEGIN
+    PERFORM payments.journal_check_entry(NEW.id, true);
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
 
+CREATE FUNCTION payments.journal_lines_balanced() RETURNS trigger AS $$
+BEGIN
+    PERFORM payments.journal_check_entry(NEW.entry_id, false);
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE CONSTRAINT TRIGGER journal_entries_balanced AFTER INSERT ON payments.journal_entries
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION payments.journal_entries_balanced();
 CREATE CONSTRAINT TRIGGER journal_lines_balanced AFTER INSERT ON payments.journal_lines
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION payments.journal_entry_balanced();
+    FOR EACH ROW WHEN (NEW.line_no > 2) EXECUTE FUNCTION payments.journal_lines_balanced();
 
 -- ---------------------------------------------------------------- writing
 
--- The canonical form of a user line and its chained hash. Shared by the writers and by verify.
+-- The canonical form of a user line and its chained hash, shared by the writers and by verify: SHA-256 over the
+-- previous hash of the account (empty for its first line) and the line's fields in PostgreSQL's binary send format
+-- (entry id int8, account uuid, seq int8, currency as ASCII, amount numeric(15,2), posted_at int8 microseconds).
+-- All immutable, so the function is inlined into its callers' plans.
 CREATE FUNCTION payments.journal_line_hash(p_prev bytea, p_entry_id bigint, p_account_id uuid, p_seq bigint,
                                            p_currency text, p_amount numeric, p_posted_at timestamptz)
 RETURNS bytea AS $$
-    SELECT sha256(coalesce(p_prev, '\x'::bytea) || convert_to(
-        p_entry_id::text || '|' || p_account_id::text || '|' || p_seq::text || '|' || p_currency || '|'
-        || p_amount::numeric(15,2)::text || '|'
-        || to_char(p_posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'UTF8'))
+    SELECT sha256(coalesce(p_prev, '\x'::bytea) || int8send(p_entry_id) || uuid_send(p_account_id)
+                  || int8send(p_seq) || decode(p_currency, 'escape') || numeric_send(p_amount::numeric(15,2))
+                  || timestamptz_send(p_posted_at))
 $$ LANGUAGE sql IMMUTABLE;
 
 -- One entry of two lines: p_amount on the user account (chained after its last line), -p_amount on the system
--- account. The caller holds the user account's row lock (postings) or created it in this transaction (openings),
--- so the account's chain has one writer at a time.
+-- account, in one statement. The caller holds the user account's row lock (postings) or created it in this
+-- transaction (openings), so the account's chain has one writer at a time.
 CREATE FUNCTION payments.journal_write_entry(p_source_type text, p_source_id uuid, p_currency text,
                                              p_posted_at timestamptz, p_account_id uuid, p_amount numeric,
                                              p_system_account text)
-RETURNS bigint AS $$
-DECLARE
-    v_entry_id bigint;
-    v_prev     bytea;
-    v_seq      bigint;
+RETURNS void AS $$
 BEGIN
-    INSERT INTO payments.journal_entries (source_type, source_id, currency, posted_at)
-    VALUES (p_source_type, p_source_id, p_currency, p_posted_at)
-    RETURNING id INTO v_entry_id;
-    SELECT l.hash, l.seq INTO v_prev, v_seq
-      FROM payments.journal_lines l
-     WHERE l.account_id = p_account_id
-     ORDER BY l.seq DESC
-     LIMIT 1;
-    v_seq := coalesce(v_seq, 0) + 1;
+    WITH head AS (
+        SELECT l.hash, l.seq FROM payments.journal_lines l
+         WHERE l.account_id = p_account_id
+         ORDER BY l.seq DESC
+         LIMIT 1
+    ), e AS (
+        INSERT INTO payments.journal_entries (source_type, source_id, currency, posted_at)
+        VALUES (p_source_type, p_source_id, p_currency, p_posted_at)
+        RETURNING id
+    ), n AS (
+        SELECT e.id, h.hash AS prev, coalesce(h.seq, 0) + 1 AS seq FROM e LEFT JOIN head h ON true
+    )
     INSERT INTO payments.journal_lines (entry_id, line_no, account_id, system_account, currency, amount, posted_at,
                                         seq, hash)
-    VALUES (v_entry_id, 1, p_account_id, NULL, p_currency, p_amount, p_posted_at, v_seq,
-            payments.journal_line_hash(v_prev, v_entry_id, p_account_id, v_seq, p_currency, p_amount, p_posted_at)),
-           (v_entry_id, 2, NULL, p_system_account, p_currency, -p_amount, p_posted_at, NULL, NULL);
-    RETURN v_entry_id;
+    SELECT n.id, 1, p_account_id, NULL, p_currency, p_amount, p_posted_at, n.seq,
+           payments.journal_line_hash(n.prev, n.id, p_account_id, n.seq, p_currency, p_amount, p_posted_at)
+      FROM n
+    UNION ALL
+    SELECT n.id, 2, NULL, p_system_account, p_currency, -p_amount, p_posted_at, NULL, NULL
+      FROM n;
 END
 $$ LANGUAGE plpgsql;
 
@@ -263,8 +287,27 @@ BEGIN
     VALUES (CASE WHEN p.description IS NULL OR p.description ~ '^[[:space:]]*$' THEN p.payment_type
                  ELSE p.description END,
             p.amount, p.direction, v_now, v_account.id, p.user_id, p.id);
-    PERFORM payments.journal_write_entry('payment', p.id, v_account.currency, v_now, v_account.id, v_signed,
-                                         'external');
+    -- the journal entry (payments.journal_write_entry, inlined: one statement on the hot path)
+    WITH head AS (
+        SELECT l.hash, l.seq FROM payments.journal_lines l
+         WHERE l.account_id = v_account.id
+         ORDER BY l.seq DESC
+         LIMIT 1
+    ), e AS (
+        INSERT INTO payments.journal_entries (source_type, source_id, currency, posted_at)
+        VALUES ('payment', p.id, v_account.currency, v_now)
+        RETURNING id
+    ), n AS (
+        SELECT e.id, h.hash AS prev, coalesce(h.seq, 0) + 1 AS seq FROM e LEFT JOIN head h ON true
+    )
+    INSERT INTO payments.journal_lines (entry_id, line_no, account_id, system_account, currency, amount, posted_at,
+                                        seq, hash)
+    SELECT n.id, 1, v_account.id, NULL, v_account.currency, v_signed, v_now, n.seq,
+           payments.journal_line_hash(n.prev, n.id, v_account.id, n.seq, v_account.currency, v_signed, v_now)
+      FROM n
+    UNION ALL
+    SELECT n.id, 2, NULL, 'external', v_account.currency, -v_signed, v_now, NULL, NULL
+      FROM n;
     UPDATE payments.user_payments u
        SET status = 'COMPLETED', posted_at = v_now, failure_reason = NULL, updated_at = v_now
      WHERE u.id = p.id

@@ -115,6 +115,23 @@ class JournalTest extends PaymentsE2E {
       }
       c.commit();
     }
+    // a line added later to that (committed) entry unbalances it: refused at commit too; so is an entry without lines
+    String entry = fx.queryString("SELECT max(id)::text FROM payments.journal_entries");
+    for (String sql : List.of(
+        "INSERT INTO payments.journal_lines (entry_id, line_no, system_account, currency, amount, posted_at) "
+            + "VALUES (" + entry + ", 3, 'external', 'USD', 1.00, now())",
+        "INSERT INTO payments.journal_entries (source_type, source_id, currency, posted_at) "
+            + "VALUES ('opening', gen_random_uuid(), 'USD', now())")) {
+      try (Connection c = TestDatabase.jdbc(fx.dbUrl)) {
+        c.setAutoCommit(false);
+        try (var st = c.createStatement()) {
+          st.execute(sql);
+        }
+        Throwable t = catchThrowable(c::commit);
+        assertThat(t).as(sql).isInstanceOf(SQLException.class);
+        assertThat(((SQLException) t).getSQLState()).isEqualTo("23514");
+      }
+    }
   }
 
   @Test
