@@ -50,7 +50,7 @@ final class Verticles {
     if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
     if (cfg.hasRole("banksync-worker")) {
       specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
-          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
+          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool), bank.reconciliationWorker(vertx, pool))), 1));
       specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
     }
     return specs;
