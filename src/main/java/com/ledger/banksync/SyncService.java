@@ -93,12 +93,39 @@ final class SyncService {
                 new JsonObject().put("login_id", login.id().toString()).put("user_id", login.userId().toString())
                     .put("accounts", batch), Bus.options(syncId, IMPORT_TIMEOUT_MS))
             .recover(err -> Future.failedFuture(Replies.toLedger(err)))
-            .map(reply -> reply.body()))
+            .compose(reply -> reconcileAfterSync(login, syncId, sinceSecond, batch).map(reply.body())))
         .compose(imported -> logins.markSynced(pool, login.id()).compose(at -> at == null
             ? LedgerException.<JsonObject>fail(ErrorCode.ACCOUNT_NOT_FOUND, "Bank login not found")
             : Future.succeededFuture(new JsonObject().put("login_id", login.id().toString())
                 .put("accounts_synced", imported.getInteger("accounts_synced", 0))
                 .put("transactions_imported", imported.getInteger("transactions_imported", 0)))));
+  }
+
+  /**
+   * Issue 12: every sync is followed by a reconciliation of what the bank just answered (the sync's window) with what
+   * the ledger holds from that login. Its outcome is recorded by the ledger; a discrepancy is logged here. A failed
+   * check never fails the sync.
+   */
+  private Future<Void> reconcileAfterSync(BankLogin login, String syncId, Instant since, JsonArray batch) {
+    return vertx.eventBus().<JsonObject>request(com.ledger.payments.api.PaymentsApi.RECONCILE, new JsonObject()
+            .put("login_id", login.id().toString()).put("since", since.toString()).put("accounts", batch),
+            Bus.options(syncId, IMPORT_TIMEOUT_MS))
+        .map(reply -> {
+          JsonObject r = reply.body();
+          int found = r.getJsonArray("missing_in_ledger", new JsonArray()).size()
+              + r.getJsonArray("missing_at_bank", new JsonArray()).size()
+              + r.getJsonArray("amount_mismatches", new JsonArray()).size();
+          if (found > 0) {
+            LOG.atWarn().addKeyValue("loginId", login.id()).addKeyValue("reconciliationId", r.getString("id"))
+                .addKeyValue("discrepancies", found).log("bank.reconciliation.discrepancies");
+          }
+          return (Void) null;
+        })
+        .recover(err -> {
+          LOG.atWarn().addKeyValue("loginId", login.id()).addKeyValue("error", String.valueOf(err))
+              .log("bank.reconciliation.after_sync failed");
+          return Future.succeededFuture();
+        });
   }
 
   /**

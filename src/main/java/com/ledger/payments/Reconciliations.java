@@ -46,8 +46,8 @@ final class Reconciliations {
        WHERE t.account_id = ANY($1) AND t.external_transaction_id IS NOT NULL AND t.posted_at >= $2""";
   private static final String COMPLETE = """
       UPDATE payments.reconciliations
-         SET status = 'COMPLETED', matched = $2, missing_in_ledger = $3::jsonb, missing_at_bank = $4::jsonb,
-             amount_mismatches = $5::jsonb, completed_at = date_trunc('second', now())
+         SET status = 'COMPLETED', matched = $2, missing_in_ledger = $3, missing_at_bank = $4,
+             amount_mismatches = $5, completed_at = date_trunc('second', now())
        WHERE id = $1
       RETURNING *""";
 
@@ -99,20 +99,30 @@ final class Reconciliations {
     });
   }
 
-  /** {@link PaymentsApi#RECONCILE}: compare and record; reply the outcome. */
+  /**
+   * {@link PaymentsApi#RECONCILE}: compare and record; reply the outcome. Without a {@code reconciliation_id} (the
+   * check after each sync) a new run is recorded.
+   */
   Future<JsonObject> reconcile(JsonObject msg) {
-    UUID id;
+    UUID given;
     UUID loginId;
     OffsetDateTime since;
     try {
-      id = UUID.fromString(msg.getString("reconciliation_id"));
+      given = msg.getString("reconciliation_id") == null ? null : UUID.fromString(msg.getString("reconciliation_id"));
       loginId = UUID.fromString(msg.getString("login_id"));
       since = OffsetDateTime.parse(msg.getString("since"));
     } catch (RuntimeException e) {
-      return LedgerException.fail(MISSING_FIELDS, "reconciliation_id, login_id and since are required");
+      return LedgerException.fail(MISSING_FIELDS, "login_id and since are required");
     }
     JsonArray bankAccounts = msg.getJsonArray("accounts", new JsonArray());
-    return pool.withTransaction(tx -> tx.preparedQuery(LEDGER_ACCOUNTS).execute(Tuple.of(loginId)).compose(accs -> {
+    return pool.withTransaction(tx -> (given != null ? Future.succeededFuture(given)
+        : tx.preparedQuery(INSERT).execute(Tuple.of(loginId)).map(rows -> rows.iterator().next().getUUID("id")))
+        .compose(id -> compare(tx, id, loginId, since, bankAccounts)));
+  }
+
+  private Future<JsonObject> compare(io.vertx.sqlclient.SqlConnection tx, UUID id, UUID loginId, OffsetDateTime since,
+      JsonArray bankAccounts) {
+    return tx.preparedQuery(LEDGER_ACCOUNTS).execute(Tuple.of(loginId)).compose(accs -> {
       Map<String, UUID> ledgerAccounts = new HashMap<>();
       for (Row r : accs) ledgerAccounts.put(r.getString("external_account_id"), r.getUUID("id"));
       UUID[] ids = ledgerAccounts.values().toArray(new UUID[0]);
@@ -164,13 +174,12 @@ final class Reconciliations {
               .put("external_transaction_id", lt.getString("external_transaction_id"))
               .put("amount", Money.format(lt.getBigDecimal("amount"))).put("direction", lt.getString("direction")));
         }
-        return tx.preparedQuery(COMPLETE).execute(Tuple.of(id, matched, missingInLedger.encode(), missingAtBank.encode(),
-            mismatches.encode())).map(rows -> {
+        return tx.preparedQuery(COMPLETE).execute(Tuple.of(id, matched, missingInLedger, missingAtBank, mismatches)).map(rows -> {
               if (rows.size() == 0) throw new LedgerException(RECONCILIATION_NOT_FOUND, "Reconciliation not found");
               return toJson(rows.iterator().next());
             });
       });
-    }));
+    });
   }
 
   static JsonObject toJson(Row r) {

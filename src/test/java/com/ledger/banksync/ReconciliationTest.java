@@ -66,6 +66,12 @@ class ReconciliationTest {
   void a_cleanly_imported_login_is_all_matched() {
     BankFixtures.User u = fx.user("user");
     UUID login = syncedLogin(u);
+    // the sync itself was followed by a reconciliation of its window (no job of its own)
+    assertThat(fx.count("SELECT count(*) FROM payments.reconciliations WHERE bank_login_id = ? AND job_id IS NULL "
+        + "AND status = 'COMPLETED' AND matched = 2 AND missing_in_ledger = '[]' AND missing_at_bank = '[]' "
+        + "AND amount_mismatches = '[]'", login))
+        .as(fx.string("SELECT json_agg(r)::text FROM payments.reconciliations r WHERE bank_login_id = ?", login))
+        .isEqualTo(1);
     JsonObject rec = reconcile(fx.user("admin"), login);
     assertThat(rec.getInteger("matched")).isEqualTo(2);
     assertThat(rec.getJsonArray("missing_in_ledger")).isEmpty();
