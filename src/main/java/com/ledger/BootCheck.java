@@ -33,6 +33,7 @@ final class BootCheck {
   static void slices(AppConfig cfg) {
     JobsConfig.from(cfg.raw());
     PaymentsConfig.from(cfg.raw());
+    com.ledger.payments.LedgerVerifyVerticle.intervalMs(cfg);
     SandboxConfig.from(cfg);
     BankConfig.from(cfg);
     SyncSettings.from(cfg);

@@ -123,6 +123,7 @@ public final class LedgerApp {
     Vertx vertx = vertxFuture.await();
     NodeState node = new NodeState(cfg.nodeName(), cfg.version(), registry, cm);
     node.markMigrated();
+    com.ledger.platform.observability.Invariants.listen(vertx, node).await();
     try {
       PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg));
       if (cfg.seedDemoData()) new DemoSeed(cfg, hasher, Secrets.bankTokenCipher(cfg)).run();

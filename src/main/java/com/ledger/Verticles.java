@@ -5,6 +5,7 @@ import com.ledger.banksync.BankRuntime;
 import com.ledger.banksync.BankSyncVerticle;
 import com.ledger.banksync.SyncSchedulerVerticle;
 import com.ledger.banksync.api.BankSyncApi;
+import com.ledger.payments.LedgerVerifyVerticle;
 import com.ledger.payments.PaymentRetryGuard;
 import com.ledger.payments.PaymentWorkerVerticle;
 import com.ledger.payments.PaymentsVerticle;
@@ -40,6 +41,7 @@ final class Verticles {
     }
     if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new LedgerVerifyVerticle(cfg), 1));
     if (runsSandbox(cfg)) {
       SandboxConfig sandbox = SandboxConfig.from(cfg);
       specs.add(new Spec("sandbox-bank", () -> new SandboxBankVerticle(sandbox), 1));
@@ -48,7 +50,7 @@ final class Verticles {
     if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
     if (cfg.hasRole("banksync-worker")) {
       specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
-          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
+          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool), bank.reconciliationWorker(vertx, pool))), 1));
       specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
     }
     return specs;

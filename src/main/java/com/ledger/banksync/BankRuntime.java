@@ -51,6 +51,13 @@ public final class BankRuntime {
         SyncSettings.from(cfg), registry, Clock.systemUTC()));
   }
 
+  /** The ReconciliationWorker (issue 12) for a job runner of the {@code banking} queue. */
+  public JobWorker reconciliationWorker(Vertx vertx, Pool pool) {
+    MeterRegistry registry = node == null ? null : BackendRegistries.getNow(node.registryName);
+    return new ReconciliationWorker(vertx, new SyncService(vertx, pool, new LoginRepository(), client(vertx), cipher,
+        SyncSettings.from(cfg), registry, Clock.systemUTC()));
+  }
+
   public TokenCipher cipher() {
     return cipher;
   }

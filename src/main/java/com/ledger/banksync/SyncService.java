@@ -88,6 +88,69 @@ final class SyncService {
         ? clock.instant().minus(Duration.ofDays(settings.initialLookbackDays()))
         : login.lastSyncAt().minusSeconds(settings.overlapSeconds());
     Instant sinceSecond = Instant.ofEpochSecond(since.getEpochSecond());
+    return fetch(login, tokens, ctx, sinceSecond)
+        .compose(batch -> vertx.eventBus().<JsonObject>request(SyncImportApi.ADDRESS,
+                new JsonObject().put("login_id", login.id().toString()).put("user_id", login.userId().toString())
+                    .put("accounts", batch), Bus.options(syncId, IMPORT_TIMEOUT_MS))
+            .recover(err -> Future.failedFuture(Replies.toLedger(err)))
+            .compose(reply -> reconcileAfterSync(login, syncId, sinceSecond, batch).map(reply.body())))
+        .compose(imported -> logins.markSynced(pool, login.id()).compose(at -> at == null
+            ? LedgerException.<JsonObject>fail(ErrorCode.ACCOUNT_NOT_FOUND, "Bank login not found")
+            : Future.succeededFuture(new JsonObject().put("login_id", login.id().toString())
+                .put("accounts_synced", imported.getInteger("accounts_synced", 0))
+                .put("transactions_imported", imported.getInteger("transactions_imported", 0)))));
+  }
+
+  /**
+   * Issue 12: every sync is followed by a reconciliation of what the bank just answered (the sync's window) with what
+   * the ledger holds from that login. Its outcome is recorded by the ledger; a discrepancy is logged here. A failed
+   * check never fails the sync.
+   */
+  private Future<Void> reconcileAfterSync(BankLogin login, String syncId, Instant since, JsonArray batch) {
+    return vertx.eventBus().<JsonObject>request(com.ledger.payments.api.PaymentsApi.RECONCILE, new JsonObject()
+            .put("login_id", login.id().toString()).put("since", since.toString()).put("accounts", batch),
+            Bus.options(syncId, IMPORT_TIMEOUT_MS))
+        .map(reply -> {
+          JsonObject r = reply.body();
+          int found = r.getJsonArray("missing_in_ledger", new JsonArray()).size()
+              + r.getJsonArray("missing_at_bank", new JsonArray()).size()
+              + r.getJsonArray("amount_mismatches", new JsonArray()).size();
+          if (found > 0) {
+            LOG.atWarn().addKeyValue("loginId", login.id()).addKeyValue("reconciliationId", r.getString("id"))
+                .addKeyValue("discrepancies", found).log("bank.reconciliation.discrepancies");
+          }
+          return (Void) null;
+        })
+        .recover(err -> {
+          LOG.atWarn().addKeyValue("loginId", login.id()).addKeyValue("error", String.valueOf(err))
+              .log("bank.reconciliation.after_sync failed");
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * The bank's view of a login for a reconciliation (issue 12): its accounts, each with its transactions posted at or
+   * after {@code since}, in the import message's shape. Fails like a sync (no endpoint, bank errors).
+   */
+  Future<JsonArray> bankView(UUID loginId, String syncId, Instant since) {
+    return logins.find(pool, loginId).compose(login -> {
+      if (login == null) return LedgerException.<JsonArray>fail(ErrorCode.ACCOUNT_NOT_FOUND, "Bank login not found");
+      if (login.apiEndpoint() == null || login.apiEndpoint().isBlank()) {
+        return LedgerException.fail(ErrorCode.BANK_API_ERROR, "The bank has no API endpoint configured");
+      }
+      TokenSession tokens = new TokenSession(login, bank, pool, logins, cipher, clock, BANK_BUDGET_MS);
+      BankContext ctx = new BankContext(login.id().toString(), login.insertedAt(), login.bankName(),
+          login.bankCountry(), syncId);
+      return fetch(login, tokens, ctx, since);
+    });
+  }
+
+  /** How far back a reconciliation looks: the window of a first sync. */
+  Instant reconciliationSince() {
+    return Instant.ofEpochSecond(clock.instant().minus(Duration.ofDays(settings.initialLookbackDays())).getEpochSecond());
+  }
+
+  private Future<JsonArray> fetch(BankLogin login, TokenSession tokens, BankContext ctx, Instant since) {
     return tokens.ensureFresh(settings.refreshMarginSeconds())
         .compose(v -> tokens.call(at -> bank.fetchAccounts(login.apiEndpoint(), at, ctx, BANK_BUDGET_MS)))
         .compose(accounts -> {
@@ -95,24 +158,14 @@ final class SyncService {
           Future<Void> chain = Future.succeededFuture();
           for (BankAccount a : accounts.items()) {
             chain = chain.compose(v -> tokens.call(at -> bank.fetchTransactions(login.apiEndpoint(), at, ctx,
-                    a.externalAccountId(), sinceSecond, BANK_BUDGET_MS))
+                    a.externalAccountId(), since, BANK_BUDGET_MS))
                 .map(txns -> {
                   batch.add(withTransactions(a, txns));
                   return null;
                 }));
           }
           return chain.map(batch);
-        })
-        .compose(batch -> vertx.eventBus().<JsonObject>request(SyncImportApi.ADDRESS,
-                new JsonObject().put("login_id", login.id().toString()).put("user_id", login.userId().toString())
-                    .put("accounts", batch), Bus.options(syncId, IMPORT_TIMEOUT_MS))
-            .recover(err -> Future.failedFuture(Replies.toLedger(err)))
-            .map(reply -> reply.body()))
-        .compose(imported -> logins.markSynced(pool, login.id()).compose(at -> at == null
-            ? LedgerException.<JsonObject>fail(ErrorCode.ACCOUNT_NOT_FOUND, "Bank login not found")
-            : Future.succeededFuture(new JsonObject().put("login_id", login.id().toString())
-                .put("accounts_synced", imported.getInteger("accounts_synced", 0))
-                .put("transactions_imported", imported.getInteger("transactions_imported", 0)))));
+        });
   }
 
   private static JsonObject withTransactions(BankAccount a, BankPayloads.Parsed<BankTransaction> txns) {

@@ -78,7 +78,8 @@ final class HealthRoutes {
       boolean dbOk = latency >= 0;
       boolean memOk = used < 0.9 * max;
       boolean diskOk = free > 100L * 1024 * 1024;
-      boolean ok = dbOk && memOk && diskOk;
+      Map<String, String> extra = node.checks();
+      boolean ok = dbOk && memOk && diskOk && extra.values().stream().allMatch("ok"::equals);
       JsonObject details = new JsonObject()
           .put("node", node.nodeName)
           .put("database", new JsonObject().put("latency_ms", dbOk ? latency : null)
@@ -91,7 +92,7 @@ final class HealthRoutes {
       json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "degraded").put("timestamp", now())
           .put("version", node.version).put("uptime", node.uptimeMs())
           .put("checks", new JsonObject().put("database", dbOk ? "ok" : "error").put("memory", memOk ? "ok" : "warning")
-              .put("disk", diskOk ? "ok" : "warning"))
+              .put("disk", diskOk ? "ok" : "warning").mergeIn(new JsonObject(new java.util.LinkedHashMap<>(extra))))
           .put("details", details));
     });
   }

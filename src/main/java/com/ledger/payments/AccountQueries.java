@@ -61,6 +61,17 @@ final class AccountQueries {
     });
   }
 
+  /** The balance from the journal at {@code at} (RFC 3339; absent = now). Same access as GET account. */
+  Future<ApiReply> balance(ApiRequest req) {
+    Caller c = Requests.caller(req);
+    return visible(c, Requests.pathId(req)).compose(a -> {
+      OffsetDateTime at = QueryParams.dateTime(req.queryParam("at"), "at");
+      return Ledger.balanceAt(pool, a.id(), at).map(b -> ApiReply.ok(new JsonObject()
+          .put("account_id", a.id().toString()).put("currency", a.currency()).put("balance", Money.format(b))
+          .put("at", at == null ? null : at.toInstant().toString()), new JsonObject().put("action", "retrieved")));
+    });
+  }
+
   private Future<Account> visible(Caller c, UUID id) {
     return AccountRepository.get(pool, id).map(found -> {
       Account a = found.orElseThrow(() -> new LedgerException(ACCOUNT_NOT_FOUND, "Account not found"));

@@ -51,6 +51,11 @@ public final class PaymentsVerticle extends VerticleBase {
     serve(bus, registered, PaymentsApi.ACCOUNTS_LIST, accounts::list);
     serve(bus, registered, PaymentsApi.ACCOUNTS_GET, accounts::get);
     serve(bus, registered, PaymentsApi.ACCOUNTS_TRANSACTIONS, accounts::transactions);
+    serve(bus, registered, PaymentsApi.ACCOUNTS_BALANCE, accounts::balance);
+    Reconciliations reconciliations = new Reconciliations(vertx, pool);
+    serve(bus, registered, PaymentsApi.RECONCILIATIONS_CREATE, reconciliations::create);
+    serve(bus, registered, PaymentsApi.RECONCILIATIONS_GET, reconciliations::get);
+    registered.add(com.ledger.platform.bus.Consumers.internal(vertx, PaymentsApi.RECONCILE, reconciliations::reconcile));
     purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> IdempotencyRepository.purgeExpired(pool)
         .onSuccess(n -> {
           if (n > 0) LOG.atInfo().addKeyValue("deleted", n).log("expired idempotency keys purged");

@@ -18,12 +18,14 @@ final class SandboxApi {
   private final SandboxConfig cfg;
   private final SandboxTokens tokens;
   private final SandboxHttp http;
+  private final SandboxFaults faults;
   private final Set<String> flakySeen = ConcurrentHashMap.newKeySet();
 
-  SandboxApi(SandboxConfig cfg, SandboxTokens tokens, SandboxHttp http) {
+  SandboxApi(SandboxConfig cfg, SandboxTokens tokens, SandboxHttp http, SandboxFaults faults) {
     this.cfg = cfg;
     this.tokens = tokens;
     this.http = http;
+    this.faults = faults;
   }
 
   void forgetFlakySyncs() {
@@ -106,7 +108,8 @@ final class SandboxApi {
         return;
       }
     }
-    json(rc, 200, new JsonObject().put("transactions", SandboxLedger.transactions(ctx, accountId, since)));
+    json(rc, 200, new JsonObject().put("transactions",
+        faults.tamper(SandboxLedger.transactions(ctx, accountId, since))));
   }
 
   private SandboxTokens.Grant authorize(RoutingContext rc) {

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /sandbox/admin/faults} {@code {latency_ms, error_rate, down_for_seconds, rate_limit_for_seconds,
  *       retry_after_seconds, token_ttl_seconds, slow: {path, latency_ms, count}, fail: {path, status, count}}}</li>
+ *   <li>{@code POST /sandbox/admin/faults} {@code {extra_transaction: true, alter_transaction: true}}: bank-side
+ *       discrepancies for reconciliation ({@link SandboxFaults#tamper});</li>
  *   <li>{@code POST /sandbox/admin/reset}: back to the configured faults;</li>
  *   <li>{@code POST /sandbox/admin/expire-tokens} {@code {username?}}: every (or that user's) access token expires;</li>
  *   <li>{@code GET /sandbox/admin/state}: faults and request counters.</li>
@@ -47,7 +49,7 @@ public final class SandboxBankVerticle extends VerticleBase {
   public Future<?> start() {
     tokens = new SandboxTokens(clock, cfg.tokenTtlSeconds());
     faults = new SandboxFaults(cfg.latencyMs(), cfg.errorRate());
-    api = new SandboxApi(cfg, tokens, http);
+    api = new SandboxApi(cfg, tokens, http, faults);
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.post(BankProtocol.TOKEN_PATH).handler(this::faults).handler(api::token);

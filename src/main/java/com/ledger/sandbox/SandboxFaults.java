@@ -1,5 +1,6 @@
 package com.ledger.sandbox;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ final class SandboxFaults {
   private int retryAfterSeconds = 1;
   private final List<Rule> slow = new ArrayList<>();
   private final List<Rule> fail = new ArrayList<>();
+  private boolean extraTransaction;
+  private boolean alterTransaction;
 
   SandboxFaults(int latencyMs, double errorRate) {
     this.defaultLatencyMs = latencyMs;
@@ -48,6 +51,8 @@ final class SandboxFaults {
     retryAfterSeconds = 1;
     slow.clear();
     fail.clear();
+    extraTransaction = false;
+    alterTransaction = false;
   }
 
   /** Apply an admin request; unknown keys are ignored, bad values throw IllegalArgumentException. */
@@ -67,6 +72,8 @@ final class SandboxFaults {
       long s = range(req, "rate_limit_for_seconds", 0, 86_400);
       rateLimitedUntilMs = s == 0 ? 0 : nowMs + s * 1000;
     }
+    if (req.containsKey("extra_transaction")) extraTransaction = flag(req, "extra_transaction");
+    if (req.containsKey("alter_transaction")) alterTransaction = flag(req, "alter_transaction");
     if (req.getValue("slow") instanceof JsonObject s) {
       slow.add(new Rule(s.getString("path"), range(s, "latency_ms", 0, 600_000), 0, (int) range(s, "count", 1, 1_000_000)));
     }
@@ -105,7 +112,33 @@ final class SandboxFaults {
     return new JsonObject().put("latency_ms", latencyMs).put("error_rate", errorRate)
         .put("down", nowMs < downUntilMs).put("down_remaining_ms", Math.max(0, downUntilMs - nowMs))
         .put("rate_limited", nowMs < rateLimitedUntilMs).put("retry_after_seconds", retryAfterSeconds)
-        .put("slow_rules", slow.size()).put("fail_rules", fail.size());
+        .put("slow_rules", slow.size()).put("fail_rules", fail.size())
+        .put("extra_transaction", extraTransaction).put("alter_transaction", alterTransaction);
+  }
+
+  /**
+   * Bank-side discrepancies for reconciliation tests: {@code extra_transaction} adds a transaction the ledger never
+   * imported ({@code <account>TX}, 12.34 credit) to a non-empty list; {@code alter_transaction} makes the last one
+   * 1.00 more negative than what was imported.
+   */
+  synchronized JsonArray tamper(JsonArray transactions) {
+    if (transactions.isEmpty() || !(extraTransaction || alterTransaction)) return transactions;
+    JsonArray out = transactions.copy();
+    if (alterTransaction) {
+      JsonObject last = out.getJsonObject(out.size() - 1);
+      last.put("amount", last.getLong("amount") - 100);
+    }
+    if (extraTransaction) {
+      JsonObject first = out.getJsonObject(0);
+      out.add(first.copy().put("id", first.getString("account_id") + "TX").put("amount", 1_234L)
+          .put("description", "Unreconciled credit"));
+    }
+    return out;
+  }
+
+  private static boolean flag(JsonObject j, String key) {
+    if (j.getValue(key) instanceof Boolean b) return b;
+    throw new IllegalArgumentException(key + " must be a boolean");
   }
 
   private static long range(JsonObject j, String key, long min, long max) {

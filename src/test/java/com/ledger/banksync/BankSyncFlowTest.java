@@ -147,6 +147,17 @@ class BankSyncFlowTest {
     assertThat(deposit.getValue("payment_id")).isNull();
     assertThat(deposit.getString("posted_at")).isEqualTo(logins.dataArray().getJsonObject(0).getString("inserted_at"));
 
+    // the journal (issue 12): the first import opened the account at the bank's reported balance against the bank's
+    // settlement account; imported bank transactions are not entries (they do not move the balance, SPEC §8.3)
+    assertThat(fx.string("""
+        SELECT string_agg(e.source_type || ' ' || l.amount || ' ' || coalesce(l.system_account, 'user'), ', '
+                          ORDER BY l.line_no)
+          FROM payments.journal_entries e JOIN payments.journal_lines l ON l.entry_id = e.id
+         WHERE e.source_id = ?::uuid""", account.getString("id")))
+        .matches("opening 250\\.00 user, opening -250\\.00 settlement:\\S+");
+    assertThat(fx.count("SELECT count(*) FROM payments.journal_entries WHERE source_type = 'payment'")).isZero();
+    assertThat(fx.count("SELECT count(*) FROM payments.ledger_verify()")).isZero();
+
     // the local ledger is authoritative after the first import: a re-sync keeps the balance, refreshes the name
     fx.exec("UPDATE payments.user_bank_accounts SET balance = 123.45, account_name = 'Renamed' WHERE external_account_id = ?", ext);
     fx.leaveUniquenessWindow(login);

@@ -137,6 +137,17 @@ final class Fixtures {
     for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
   }
 
+  /**
+   * {@code payments.ledger_verify()} finds nothing: every journal entry balances, every chain recomputes, every
+   * account's balance is the sum of its lines, every COMPLETED payment has exactly one entry of its amount.
+   */
+  void assertLedgerVerifies() {
+    List<String> found = queryStrings("SELECT kind || ' account=' || coalesce(account_id::text, '-') || ' entry='"
+        + " || coalesce(entry_id::text, '-') || ' expected=' || expected || ' actual=' || actual"
+        + " FROM payments.ledger_verify()");
+    if (!found.isEmpty()) throw new AssertionError("ledger discrepancies: " + found);
+  }
+
   static void await(String what, Duration max, BooleanSupplier ok) {
     long deadline = System.nanoTime() + max.toNanos();
     while (!ok.getAsBoolean()) {

@@ -39,9 +39,14 @@ class PaymentConcurrencyTest {
     fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
   }
 
+  /** After every scenario (concurrent debits, double processing): the journal verifies (issue 12). */
   @AfterAll
   static void stop() {
-    app.close();
+    try {
+      fx.assertLedgerVerifies();
+    } finally {
+      app.close();
+    }
   }
 
   /** Runs every task at once (behind a start gate) on its own thread; returns the results in task order. */

@@ -98,12 +98,23 @@ class PostingFunctionTest {
     assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ? AND amount = ?::numeric "
         + "AND direction = ?", s.payment(), amount, direction)).isEqualTo(1);
     assertThat(paymentStatusBefore).isIn("PENDING", "PROCESSING");
+    // its journal entry, written by the same statement: the account's line of the signed amount, chained after the
+    // opening, and the journal's sum equals the stored balance
+    String signed = ("DEBIT".equals(direction) ? a.negate() : a).setScale(2).toPlainString();
+    assertThat(fx.queryStrings("""
+        SELECT l.amount::text || ' ' || l.seq FROM payments.journal_entries e
+          JOIN payments.journal_lines l ON l.entry_id = e.id AND l.account_id IS NOT NULL
+         WHERE e.source_type = 'payment' AND e.source_id = ?""", s.payment())).containsExactly(signed + " 2");
+    assertThat(fx.queryString("SELECT payments.journal_balance_at(?, NULL)::text", s.account()))
+        .isEqualTo(fx.balance(s.account()));
   }
 
   static void assertUntouched(Setup s, String balance, String paymentStatus) {
     assertThat(fx.status(s.payment())).isEqualTo(paymentStatus);
     assertThat(fx.balance(s.account())).isEqualTo(balance);
     assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", s.payment())).isZero();
+    assertThat(fx.count("SELECT count(*) FROM payments.journal_entries WHERE source_id = ?", s.payment())).isZero();
+    assertThat(fx.queryString("SELECT payments.journal_balance_at(?, NULL)::text", s.account())).isEqualTo(balance);
   }
 
   static Stream<Arguments> scenarios() {

@@ -50,6 +50,7 @@ public enum ErrorCode {
   BANK_NOT_FOUND(2005, NOT_FOUND, "Bank not found"),
   JOB_NOT_FOUND(2006, NOT_FOUND, "Job not found"),
   RESOURCE_NOT_FOUND(2007, NOT_FOUND, "Resource not found"),
+  RECONCILIATION_NOT_FOUND(2008, NOT_FOUND, "Reconciliation not found"),
   // authentication
   INVALID_CREDENTIALS(3001, AUTHENTICATION, "Invalid credentials"),
   INVALID_PASSWORD(3002, AUTHENTICATION, "Invalid password"),

@@ -3,8 +3,10 @@ package com.ledger.platform.observability;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +23,8 @@ public final class NodeState {
   private volatile boolean migrated;
   private volatile boolean deployed;
   private final Map<String, Supplier<JsonObject>> details = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<String>> checks = new ConcurrentHashMap<>();
+  private final AtomicLong ledgerViolations = new AtomicLong();
 
   public NodeState(String nodeName, String version, String registryName, ClusterManager clusterManager) {
     this.nodeName = nodeName;
@@ -56,5 +60,21 @@ public final class NodeState {
 
   public Map<String, Supplier<JsonObject>> contributors() {
     return Map.copyOf(details);
+  }
+
+  /** Add a check to {@code /api/health/detailed}: {@code "ok"}, else the node reports {@code degraded}. */
+  public void check(String name, Supplier<String> status) {
+    checks.put(name, status);
+  }
+
+  public Map<String, String> checks() {
+    Map<String, String> out = new LinkedHashMap<>();
+    checks.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  /** The discrepancies the last ledger verify found (see {@link Invariants}). */
+  public AtomicLong ledgerViolations() {
+    return ledgerViolations;
   }
 }
