@@ -56,13 +56,14 @@ class IndexUsageTest {
   /** Tables whose rows grow with use: a sequential scan of one must be declared (and explained) by its query. */
   private static final Set<String> GROWING = Set.of("users", "refresh_tokens", "audit_events", "user_bank_logins",
       "user_bank_accounts", "user_payments", "transactions", "idempotency_keys", "user_payment_counts",
-      "account_daily_totals", "jobs", "webhook_deliveries");
+      "account_daily_totals", "jobs", "webhook_deliveries", "journal_entries", "journal_lines", "reconciliations");
   private static final Pattern STATEMENT = Pattern.compile("^\\s*(SELECT|WITH|UPDATE|DELETE|INSERT)\\b.*",
       Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final String[] REPOSITORIES = {"com.ledger.payments.PaymentRepository",
       "com.ledger.payments.AccountRepository", "com.ledger.payments.IdempotencyRepository",
       "com.ledger.payments.SyncImportConsumer", "com.ledger.users.UserRepository",
-      "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditLog", "com.ledger.platform.jobs.JobStore"};
+      "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditLog", "com.ledger.platform.jobs.JobStore",
+      "com.ledger.payments.Ledger", "com.ledger.payments.Reconciliations"};
 
   static String db;
   static Vertx vertx;
@@ -274,6 +275,25 @@ class IndexUsageTest {
             new String[] {"2024-01-01T00:00:00Z"}, new String[] {"X1"}, i.heavyAccount(), i.heavyUser()),
         "transactions_account_id_external_transaction_id_index");
 
+    // the journal (payments/V6) and bank reconciliations (payments/V7)
+    explain("Ledger.VERIFY (every entry, line, account and completed payment, by definition)",
+        k("Ledger", "VERIFY"), p(20), new String[0],
+        Set.of("journal_entries", "journal_lines", "user_bank_accounts", "user_payments"));
+    explainNested("Ledger.BALANCE_AT", k("Ledger", "BALANCE_AT"),
+        tx -> Future.succeededFuture(p(i.heavyAccount(), dayAgo)), "journal_lines_account_seq_index");
+    UUID reconciliation = UUID.randomUUID();
+    String reconciliations = "reconciliations_pkey";
+    explain("Reconciliations.LOGIN", k("Reconciliations", "LOGIN"), p(i.login()), "user_bank_logins_pkey");
+    explain("Reconciliations.INSERT", k("Reconciliations", "INSERT"), p(i.login()));
+    explain("Reconciliations.SET_JOB", k("Reconciliations", "SET_JOB"), p(reconciliation, i.job()), reconciliations);
+    explain("Reconciliations.GET", k("Reconciliations", "GET"), p(reconciliation), reconciliations);
+    explain("Reconciliations.LEDGER_ACCOUNTS", k("Reconciliations", "LEDGER_ACCOUNTS"), p(i.login()),
+        "user_bank_accounts_user_bank_login_id_index");
+    explain("Reconciliations.LEDGER_TRANSACTIONS", k("Reconciliations", "LEDGER_TRANSACTIONS"),
+        p(new UUID[] {i.heavyAccount()}, weekAgo), "transactions_account_id_external_transaction_id_index");
+    explain("Reconciliations.COMPLETE", k("Reconciliations", "COMPLETE"),
+        p(reconciliation, 0, new JsonArray(), new JsonArray(), new JsonArray()), reconciliations);
+
     // payments.idempotency_keys
     String idem = "payments_idempotency_keys_pkey";
     OffsetDateTime token = OffsetDateTime.now(ZoneOffset.UTC);
@@ -386,7 +406,10 @@ class IndexUsageTest {
             status_changed_at = date_trunc('second', now()), updated_at = date_trunc('second', now())
         WHERE id = $1""", p(i.login(), "bank_api_error"), login);
     explain("WebhookDeliveries.record", """
-        INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
+        INSERT INTO payments.reconciliations (bank_login_id, status, matched)
+      SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
+
+      INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
         VALUES ($1, $2, date_trunc('second', now()), date_trunc('second', now()) + make_interval(hours => $3))
         ON CONFLICT (webhook_id) DO UPDATE SET provider = EXCLUDED.provider, received_at = EXCLUDED.received_at,
             expires_at = EXCLUDED.expires_at
@@ -710,6 +733,9 @@ class IndexUsageTest {
       SELECT u.id, 'key-' || k, repeat('a', 64), 'completed', now() - k * interval '1 hour',
              now() + (24 - k) * interval '1 hour' - interval '26 hours' * (k = 1)::int
       FROM users.users u, generate_series(1, 3) k;
+
+      INSERT INTO payments.reconciliations (bank_login_id, status, matched)
+      SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
 
       INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
       SELECT 'wh-' || i, 'payments', now() - i * interval '1 minute',
