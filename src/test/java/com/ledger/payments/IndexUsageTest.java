@@ -406,10 +406,7 @@ class IndexUsageTest {
             status_changed_at = date_trunc('second', now()), updated_at = date_trunc('second', now())
         WHERE id = $1""", p(i.login(), "bank_api_error"), login);
     explain("WebhookDeliveries.record", """
-        INSERT INTO payments.reconciliations (bank_login_id, status, matched)
-      SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
-
-      INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
+        INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
         VALUES ($1, $2, date_trunc('second', now()), date_trunc('second', now()) + make_interval(hours => $3))
         ON CONFLICT (webhook_id) DO UPDATE SET provider = EXCLUDED.provider, received_at = EXCLUDED.received_at,
             expires_at = EXCLUDED.expires_at
@@ -733,6 +730,9 @@ class IndexUsageTest {
       SELECT u.id, 'key-' || k, repeat('a', 64), 'completed', now() - k * interval '1 hour',
              now() + (24 - k) * interval '1 hour' - interval '26 hours' * (k = 1)::int
       FROM users.users u, generate_series(1, 3) k;
+
+      INSERT INTO payments.reconciliations (bank_login_id, status, matched)
+      SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
 
       INSERT INTO payments.reconciliations (bank_login_id, status, matched)
       SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
