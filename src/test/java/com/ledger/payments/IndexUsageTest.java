@@ -734,9 +734,6 @@ class IndexUsageTest {
       INSERT INTO payments.reconciliations (bank_login_id, status, matched)
       SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
 
-      INSERT INTO payments.reconciliations (bank_login_id, status, matched)
-      SELECT id, 'COMPLETED', 5 FROM banksync.user_bank_logins;
-
       INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
       SELECT 'wh-' || i, 'payments', now() - i * interval '1 minute',
              now() + interval '24 hours' - i * interval '1 minute' - interval '2 days' * (i % 50 = 0)::int
