@@ -118,7 +118,7 @@ public class Bench {
   /** Raw Argon2id derivations per second on {@code threads} threads (the service's hash pool size). */
   static double argon2(double seconds, int threads, int m, int t, int p) throws InterruptedException {
     byte[] password = "password123!".getBytes(StandardCharsets.UTF_8);
-    if (seconds >= 3) runArgon2(0.5, threads, password, m, t, p); // warm-up
+    if (seconds >= 3) runArgon2(2, threads, password, m, t, p); // warm-up (JIT of the hash loop)
     return runArgon2(seconds, threads, password, m, t, p);
   }
 
