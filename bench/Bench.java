@@ -306,6 +306,15 @@ public class Bench {
     }
   }
 
+  /** hello_rps -> hello_before_rps, argon2_per_s -> argon2_before_per_s (bench/run's bracketing ceilings). */
+  static String bracketKey(String key, String which) {
+    if (key == null) return null;
+    for (String unit : List.of("_per_s", "_rps", "_tps")) {
+      if (key.endsWith(unit)) return key.substring(0, key.length() - unit.length()) + "_" + which + unit;
+    }
+    return null;
+  }
+
   static String fmt(Double v) {
     if (v == null) return "-";
     double a = Math.abs(v);
@@ -325,15 +334,20 @@ public class Bench {
       Boolean met = null;
       if (!Double.isNaN(r.min()) && ratio != null) met = ratio >= r.min();
       if (!Double.isNaN(r.max()) && svc != null) met = svc < r.max();
+      Double before = num(kv, bracketKey(r.ceilingKey(), "before"));
+      Double after = num(kv, bracketKey(r.ceilingKey(), "after"));
+      boolean noisy = before != null && after != null && Math.max(before, after) > 1.5 * Math.min(before, after);
       boolean skipped = svc == null && (r.ceilingKey() == null || ceil == null);
       if (skipped && !kv.containsKey(r.serviceKey())) continue; // section not run (--only)
       out.append("| ").append(r.figure()).append(" | ").append(fmt(svc)).append(svc == null ? "" : " " + r.unit())
-          .append(" | ").append(ceil == null ? "-" : fmt(ceil) + " " + r.unit()).append(" | ")
+          .append(" | ").append(ceil == null ? "-" : fmt(ceil) + " " + r.unit())
+          .append(noisy ? " (noisy: " + fmt(before) + " before, " + fmt(after) + " after)" : "").append(" | ")
           .append(ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)).append(" | ").append(r.target())
           .append(met == null ? "" : met ? " ✓" : " ✗").append(" |\n");
       rows.add(new JsonObject().put("figure", r.figure()).put("unit", r.unit())
           .put("service_key", r.serviceKey()).put("service", svc)
-          .put("ceiling_key", r.ceilingKey()).put("ceiling", ceil).put("ratio", ratio)
+          .put("ceiling_key", r.ceilingKey()).put("ceiling", ceil).put("ceiling_before", before)
+          .put("ceiling_after", after).put("ceiling_noisy", noisy).put("ratio", ratio)
           .put("target", r.target()).put("met", met));
     }
     JsonObject figures = new JsonObject();
