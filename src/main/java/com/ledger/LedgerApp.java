@@ -4,6 +4,7 @@ import com.ledger.http.ContractLoader;
 import com.ledger.http.HttpVerticle;
 import com.ledger.http.RateLimiter;
 import com.ledger.platform.ClusterSetup;
+import com.ledger.platform.bus.BusCodecs;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.DatabaseChoice;
 import com.ledger.platform.db.DemoSeed;
@@ -121,6 +122,7 @@ public final class LedgerApp {
       throw e;
     }
     Vertx vertx = vertxFuture.await();
+    BusCodecs.register(vertx);
     NodeState node = new NodeState(cfg.nodeName(), cfg.version(), registry, cm);
     node.markMigrated();
     try {

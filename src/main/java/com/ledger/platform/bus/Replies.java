@@ -22,7 +22,7 @@ public final class Replies {
 
   private Replies() {}
 
-  public static <T> void of(Message<JsonObject> m, Future<T> result, Function<T, Object> json) {
+  public static <T> void of(Message<?> m, Future<T> result, Function<T, Object> json) {
     result.onComplete(ar -> {
       if (ar.succeeded()) {
         try {
@@ -36,15 +36,15 @@ public final class Replies {
     });
   }
 
-  /** Serve an API operation: the handler's {@link ApiReply} becomes the reply body. */
-  public static void api(Message<JsonObject> m, Function<ApiRequest, Future<ApiReply>> handler) {
+  /** Serve an API operation: the handler's {@link ApiReply} is the reply body (see {@link BusCodecs}). */
+  public static void api(Message<?> m, Function<ApiRequest, Future<ApiReply>> handler) {
     Future<ApiReply> result;
     try {
-      result = handler.apply(ApiRequest.fromJson(m.body()));
+      result = handler.apply(BusCodecs.request(m.body()));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    of(m, result, ApiReply::toJson);
+    of(m, result, reply -> reply);
   }
 
   public static void fail(Message<?> m, Throwable err) {
