@@ -5,25 +5,25 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Collections;
 import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** HTTP request timing ({@code http_server_requests_seconds}) and error counts ({@code ledger_errors_total}). */
 public final class Metrics {
   static final String ROUTE_KEY = "ledger.route";
   static final String ERROR_REASON_KEY = "ledger.error";
-  private static final Map<MeterRegistry, Map<String, Timer>> TIMERS = Collections.synchronizedMap(new WeakHashMap<>());
 
   private Metrics() {}
 
-  static void startTimer(RoutingContext rc, MeterRegistry registry) {
+  /**
+   * Times the request into {@code timers}: the caller's own map of registered timers (one per event loop, so the
+   * lookup takes no lock), keyed by method, status and route.
+   */
+  static void startTimer(RoutingContext rc, MeterRegistry registry, Map<String, Timer> timers) {
     long start = System.nanoTime();
     if (registry == null) return;
     rc.addBodyEndHandler(v -> {
       String route = rc.get(ROUTE_KEY);
-      timer(registry, rc.request().method().name(), route == null ? "unmatched" : route, rc.response().getStatusCode())
+      timer(registry, timers, rc.request().method().name(), route == null ? "unmatched" : route, rc.response().getStatusCode())
           .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
       ErrorCode err = rc.get(ERROR_REASON_KEY);
       if (err != null) countError(registry, err);
@@ -31,8 +31,7 @@ public final class Metrics {
   }
 
   /** The timer of (method, route, status), registered once: a lookup per request instead of a meter id. */
-  private static Timer timer(MeterRegistry registry, String method, String route, int status) {
-    Map<String, Timer> timers = TIMERS.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());
+  private static Timer timer(MeterRegistry registry, Map<String, Timer> timers, String method, String route, int status) {
     String key = method + ' ' + status + ' ' + route;
     Timer t = timers.get(key);
     if (t == null) {

@@ -57,6 +57,8 @@ public final class RequestGate implements PlatformHandler {
   private final boolean prod;
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final CharSequence limitText;
+  /** This verticle's (event loop's) registered request timers. */
+  private final Map<String, io.micrometer.core.instrument.Timer> timers = new java.util.HashMap<>();
 
   public RequestGate(HttpConfig cfg, RateLimiter limiter, boolean prod,
       io.micrometer.core.instrument.MeterRegistry registry) {
@@ -73,7 +75,7 @@ public final class RequestGate implements PlatformHandler {
     HttpServerRequest req = rc.request();
     HttpServerResponse res = rc.response();
     Correlation.assign(rc);
-    Metrics.startTimer(rc, registry);
+    Metrics.startTimer(rc, registry, timers);
     MultiMap h = res.headers();
     securityHeaders(h, prod);
     cors(req, h);
