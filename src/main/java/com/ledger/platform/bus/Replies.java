@@ -36,7 +36,10 @@ public final class Replies {
     });
   }
 
-  /** Serve an API operation: the handler's {@link ApiReply} is the reply body (see {@link BusCodecs}). */
+  /**
+   * Serve an API operation. An {@link ApiRequest} (the edge, see {@link BusCodecs}) is answered with the handler's
+   * {@link ApiReply} itself; a request sent as its JSON form is answered in JSON form too.
+   */
   public static void api(Message<?> m, Function<ApiRequest, Future<ApiReply>> handler) {
     Future<ApiReply> result;
     try {
@@ -44,7 +47,8 @@ public final class Replies {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    of(m, result, reply -> reply);
+    boolean asJson = !(m.body() instanceof ApiRequest);
+    of(m, result, reply -> asJson ? reply.toJson() : reply);
   }
 
   public static void fail(Message<?> m, Throwable err) {
