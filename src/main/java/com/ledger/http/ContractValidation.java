@@ -9,6 +9,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
@@ -89,6 +90,9 @@ final class ContractValidation {
         }
       }
       JsonLiterals.Decoded body = r.hasBody() ? body(rc, r) : JsonLiterals.EMPTY;
+      // the raw bytes are not read again (only raw-body operations forward them): let a large body go now, not
+      // when the reply is written (a login flood of 1 MiB bodies queued behind Argon2 held them all)
+      if (r.hasBody() && !r.rawBody() && rc instanceof RoutingContextInternal internal) internal.setBody(null);
       rc.put(KEY, new Validated(path, query, body));
       return true;
     } catch (ValidatorException e) {
