@@ -19,8 +19,9 @@ FROM eclipse-temurin:21-jre
 RUN groupadd --system --gid 10001 ledger \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin ledger
 WORKDIR /app
-# bin/ledger start: java with the Hazelcast module flags, conf/jvm.options (heap and direct-memory sizes) when
-# present, then $JAVA_OPTS, and -jar /app/ledgerbank.jar with the container's arguments (e.g. --help).
+# bin/ledger start: java with the Hazelcast module flags, conf/jvm.options (heap 128-192 MB, metaspace, code cache,
+# direct memory, thread stacks and the parallel collector, to keep a node under 300 MB RSS; copied with conf/ below), then $JAVA_OPTS,
+# and -jar /app/ledgerbank.jar with the container's arguments (e.g. --help).
 COPY --chown=10001:10001 bin/ledger /app/bin/ledger
 COPY --from=build --chown=10001:10001 /build/target/ledgerbank.jar /app/ledgerbank.jar
 COPY --from=build --chown=10001:10001 /build/conf /app/conf

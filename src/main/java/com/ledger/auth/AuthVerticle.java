@@ -8,6 +8,7 @@ import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.security.TokenVerifier;
+import com.ledger.platform.security.UserCache;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +54,8 @@ public final class AuthVerticle extends VerticleBase {
     AuditLog audit = new AuditLog(pool);
     SessionService sessions = new SessionService(pool, new RefreshTokenRepository(), tokens, users, audit);
     LoginService login = new LoginService(users, sessions, throttle, audit);
-    WhoAmI whoAmI = new WhoAmI(users);
+    UserCache cache = UserCache.of(vertx, cfg);
+    WhoAmI whoAmI = new WhoAmI(cache);
 
     vertx.setPeriodic(60_000, id -> throttle.evictIdle());
     vertx.setPeriodic(DAY_MS, id -> sessions.purgeExpired()
@@ -64,8 +66,9 @@ public final class AuthVerticle extends VerticleBase {
         api(AuthApi.REFRESH, sessions::refresh),
         api(AuthApi.LOGOUT, sessions::logout),
         api(AuthApi.LOGOUT_ALL, sessions::logoutAll),
-        api(AuthApi.ME, whoAmI::me),
-        api(AuthApi.VALIDATE, whoAmI::validate),
+        cache.listen(vertx),
+        Consumers.lane(vertx, AuthApi.ME, whoAmI::me),
+        Consumers.lane(vertx, AuthApi.VALIDATE, whoAmI::validate),
         internal(AuthApi.REVOKE_SESSIONS, sessions::revokeSessions),
         internal(AuthApi.AUDIT, m -> audit.record(m).map(new JsonObject()))));
   }

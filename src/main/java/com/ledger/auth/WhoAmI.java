@@ -6,22 +6,28 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.security.UserCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-/** GET /auth/me and GET /auth/validate: the caller as the edge verified it. */
+/**
+ * GET /auth/me and GET /auth/validate: the caller as the edge verified it. Stateless and thread-safe, so the HTTP
+ * event loops serve them on their own lanes ({@code Consumers.lane}). The user comes from the node's {@link UserCache}
+ * (evicted cluster-wide on every change of the user), so a hit needs no bus hop and no query.
+ */
 final class WhoAmI {
-  private final UsersClient users;
+  private final UserCache users;
 
-  WhoAmI(UsersClient users) {
+  WhoAmI(UserCache users) {
     this.users = users;
   }
 
   Future<ApiReply> me(ApiRequest req) {
     Caller c = SessionService.caller(req);
-    return users.find(c.userId(), req.correlationId()).map(r -> {
-      if (!r.getBoolean("found", false)) throw new LedgerException(INVALID_TOKEN, "The token's user no longer exists");
-      return ApiReply.ok(r.getJsonObject("user"));
+    return users.find(c.userId(), req.correlationId()).map(found -> {
+      JsonObject user = UserCache.user(found);
+      if (user == null) throw new LedgerException(INVALID_TOKEN, "The token's user no longer exists");
+      return ApiReply.ok(user);
     });
   }
 

@@ -4,33 +4,45 @@ import static com.ledger.platform.errors.ErrorCode.*;
 
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.security.TokenVerifier;
-import com.ledger.platform.security.UserStatusCache;
+import com.ledger.platform.security.UserCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The contract's {@code bearerAuth} scheme, in SPEC.md §1.5's order: header shape → token (§4.2) → the user
- * exists and is active (cached per node) → the operation's {@code x-roles}. Runs before request validation, so an
+ * exists and is active (the node's {@link UserCache}) → the operation's {@code x-roles}. Runs before request validation, so an
  * unauthenticated caller learns nothing about the body rules. The role used is the user's current one, not the
  * token's. The verified claims (never the raw token) are left in the context for the bus message.
+ *
+ * <p>One instance per HTTP verticle (event loop). A token whose signature verified is remembered with its claims
+ * (PITFALLS.md §12: the signature check is the largest per-request cost once the hops are gone); every request still
+ * checks the claims' time window and the user's current status and role.
  */
 public final class BearerAuth implements JWTAuthHandler {
   public static final String PRINCIPAL_KEY = "ledger.principal";
+  /** Distinct tokens remembered per event loop; past it the memory starts over (a bound, not an LRU). */
+  static final int MAX_VERIFIED = 10_000;
 
   private final TokenVerifier verifier;
-  private final UserStatusCache statuses;
+  private final UserCache users;
   private final OpenAPIContract contract;
+  private final Map<String, JsonObject> verified = new HashMap<>();
+  private final Map<String, List<String>> rolesByOperation = new HashMap<>();
 
-  public BearerAuth(TokenVerifier verifier, UserStatusCache statuses, OpenAPIContract contract) {
+  public BearerAuth(TokenVerifier verifier, UserCache users, OpenAPIContract contract) {
     this.verifier = verifier;
-    this.statuses = statuses;
+    this.users = users;
     this.contract = contract;
+    contract.getPaths().forEach(p -> p.getOperations().forEach(op -> rolesByOperation.put(op.getOperationId(), roles(op))));
   }
 
   @Override
@@ -41,8 +53,8 @@ public final class BearerAuth implements JWTAuthHandler {
       return;
     }
     String cid = Correlation.id(rc);
-    verifier.verify(header.substring(7).trim(), TokenVerifier.ACCESS)
-        .compose(claims -> statuses.get(claims.getString("sub"), cid).compose(status -> admit(rc, claims, status)))
+    claims(header.substring(7).trim())
+        .compose(claims -> users.find(claims.getString("sub"), cid).compose(found -> admit(rc, claims, found)))
         .onSuccess(principal -> {
           rc.put(PRINCIPAL_KEY, principal);
           rc.next();
@@ -50,10 +62,25 @@ public final class BearerAuth implements JWTAuthHandler {
         .onFailure(rc::fail);
   }
 
-  private Future<JsonObject> admit(RoutingContext rc, JsonObject claims, JsonObject status) {
-    if (!status.getBoolean("found", false)) return LedgerException.fail(INVALID_TOKEN, "The token's user no longer exists");
-    if (!UserStatusCache.isActive(status)) return LedgerException.fail(ACCOUNT_INACTIVE, "The user account is not active");
-    String role = status.getString("role");
+  /** The token's claims: the signature is verified once per token, the claims (expiry, type, …) on every request. */
+  private Future<JsonObject> claims(String token) {
+    JsonObject known = verified.get(token);
+    if (known != null) {
+      Future<JsonObject> checked = verifier.checkClaims(known, TokenVerifier.ACCESS);
+      if (checked.failed()) verified.remove(token);
+      return checked;
+    }
+    return verifier.verify(token, TokenVerifier.ACCESS).onSuccess(claims -> {
+      if (verified.size() >= MAX_VERIFIED) verified.clear();
+      verified.put(token, claims);
+    });
+  }
+
+  private Future<JsonObject> admit(RoutingContext rc, JsonObject claims, JsonObject found) {
+    JsonObject user = UserCache.user(found);
+    if (user == null) return LedgerException.fail(INVALID_TOKEN, "The token's user no longer exists");
+    if (!UserCache.isActive(user)) return LedgerException.fail(ACCOUNT_INACTIVE, "The user account is not active");
+    String role = user.getString("role");
     List<String> allowed = requiredRoles(rc);
     if (!allowed.isEmpty() && !allowed.contains(role)) {
       return LedgerException.fail(INSUFFICIENT_PERMISSIONS, "This operation requires role " + String.join(" or ", allowed));
@@ -61,7 +88,7 @@ public final class BearerAuth implements JWTAuthHandler {
     JsonObject principal = new JsonObject()
         .put("sub", claims.getString("sub"))
         .put("role", role)
-        .put("email", status.getString("email", claims.getString("email")))
+        .put("email", user.getString("email", claims.getString("email")))
         .put("sid", claims.getString("sid"))
         .put("jti", claims.getString("jti"))
         .put("exp", claims.getLong("exp"));
@@ -69,8 +96,13 @@ public final class BearerAuth implements JWTAuthHandler {
   }
 
   private List<String> requiredRoles(RoutingContext rc) {
-    Operation op = contract.findOperation(rc.request().path(), rc.request().method());
-    if (op == null) return List.of();
+    Route route = rc.currentRoute();
+    Object meta = route == null ? null : route.getMetadata("openApiOperation");
+    Operation op = meta instanceof Operation o ? o : contract.findOperation(rc.request().path(), rc.request().method());
+    return op == null ? List.of() : rolesByOperation.getOrDefault(op.getOperationId(), List.of());
+  }
+
+  private static List<String> roles(Operation op) {
     Object roles = op.getExtensions().get("x-roles");
     if (roles instanceof JsonArray arr) return arr.stream().map(String::valueOf).toList();
     if (roles instanceof List<?> l) return l.stream().map(String::valueOf).toList();

@@ -1,13 +1,14 @@
 package com.ledger.http;
 
 import io.vertx.ext.web.RoutingContext;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** The request's correlation id: a sane client {@code X-Correlation-ID} is kept, otherwise 32 hex chars. */
 public final class Correlation {
   public static final String KEY = "ledger.cid";
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HexFormat HEX = HexFormat.of();
+  private static final CharSequence CORRELATION = io.vertx.core.http.HttpHeaders.createOptimized("x-correlation-id");
+  private static final CharSequence REQUEST = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
 
   private Correlation() {}
 
@@ -19,7 +20,7 @@ public final class Correlation {
   static String assign(RoutingContext rc) {
     String cid = of(rc.request().getHeader("X-Correlation-ID"));
     rc.put(KEY, cid);
-    rc.response().putHeader("x-correlation-id", cid).putHeader("x-request-id", newId());
+    rc.response().putHeader(CORRELATION, cid).putHeader(REQUEST, newId());
     return cid;
   }
 
@@ -38,9 +39,9 @@ public final class Correlation {
     return true;
   }
 
+  /** 32 hex characters; an identifier, not a secret, so a thread-local generator (no lock shared by event loops). */
   public static String newId() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
   }
 }

@@ -3,47 +3,41 @@ package com.ledger.http;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Bus;
+import com.ledger.platform.bus.BusCodecs;
+import com.ledger.platform.bus.Lanes;
+import com.ledger.platform.bus.Replies;
 import com.ledger.platform.bus.Envelope;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.AppConfig.HttpConfig;
 import com.ledger.platform.db.Pools;
-import com.ledger.platform.errors.ErrorCode;
-import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.json.JsonLiterals;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.TokenVerifier;
-import com.ledger.platform.security.UserStatusCache;
+import com.ledger.platform.security.UserCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
-import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.RequestUtils;
-import io.vertx.openapi.validation.ValidatableRequest;
-import io.vertx.openapi.validation.ValidatedRequest;
-import io.vertx.openapi.validation.impl.RequestParameterImpl;
-import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Contract first, bus only: the router is built from openapi.yaml; every operation is bound to the event-bus
@@ -55,6 +49,10 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final RateLimiter limiter;
   private final ContractLoader.Loaded contract;
+  private static final AtomicInteger LANE_IDS = new AtomicInteger();
+  private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
+  private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
+  private final Map<String, String> laneAddresses = new HashMap<>();
   private HttpServer server;
   private Pool pool;
 
@@ -69,10 +67,12 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     HttpConfig http = cfg.http();
     pool = Pools.shared(vertx, cfg.db());
-    var statuses = new UserStatusCache(vertx, ConfigTimeouts.statusCacheMs(cfg), http.requestTimeoutMs());
-    return statuses.listen()
+    BusCodecs.register(vertx);
+    var users = UserCache.of(vertx, cfg);
+    return users.listen(vertx)
+        .compose(v -> openLanes(loaded()))
         .compose(v -> {
-          Router router = buildRouter(contract, statuses);
+          Router router = buildRouter(contract, users);
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
@@ -83,16 +83,40 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  private Router buildRouter(ContractLoader.Loaded loaded, UserStatusCache statuses) {
+  private OpenAPIContract loaded() {
+    return contract.contract();
+  }
+
+  /**
+   * This event loop's lanes ({@link Lanes}): the operations a verticle of this node offered are served again here, on
+   * a local-only address, so their request and reply stay on this thread.
+   */
+  private Future<Void> openLanes(OpenAPIContract contract) {
+    int lane = LANE_IDS.incrementAndGet();
+    Lanes lanes = Lanes.of(vertx);
+    List<Future<Void>> regs = new ArrayList<>();
+    contract.getPaths().forEach(p -> p.getOperations().forEach(op -> {
+      var handler = lanes.handler(op.getOperationId());
+      if (handler == null) return;
+      String address = Lanes.address(op.getOperationId(), lane);
+      laneAddresses.put(op.getOperationId(), address);
+      regs.add(vertx.eventBus().localConsumer(address, m -> Replies.api(m, handler)).completion());
+    }));
+    return Future.all(regs).mapEmpty();
+  }
+
+  private Router buildRouter(ContractLoader.Loaded loaded, UserCache users) {
     HttpConfig http = cfg.http();
     OpenAPIContract contract = loaded.contract();
     MeterRegistry registry = BackendRegistries.getNow(node.registryName);
     ProblemMapper problems = new ProblemMapper(contract, http.bodyLimitBytes());
-    RouterBuilder rb = RouterBuilder.create(vertx, contract, jsonBodies())
+    ContractValidation validation = new ContractValidation(contract);
+    RouterBuilder rb = RouterBuilder.create(vertx, contract)
         .rootHandler(new RequestGate(http, limiter, cfg.isProd(), registry))
-        .rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()));
+        // one buffer of the announced length (no doubling to 2 MiB, which G1 keeps as humongous regions)
+        .rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()).setPreallocateBodyBuffer(true));
     TokenVerifier verifier = new TokenVerifier(vertx, cfg.jwt(), Clock.systemUTC());
-    rb.security("bearerAuth").httpHandler(new BearerAuth(verifier, statuses, contract));
+    rb.security("bearerAuth").httpHandler(new BearerAuth(verifier, users, contract));
 
     Map<String, Handler<RoutingContext>> local = new HashMap<>();
     local.putAll(new HealthRoutes(vertx, pool, cfg.db().poolSize(), node).handlers());
@@ -101,10 +125,13 @@ public final class HttpVerticle extends VerticleBase {
     for (OpenAPIRoute route : rb.getRoutes()) {
       Operation op = route.getOperation();
       Handler<RoutingContext> own = local.get(op.getOperationId());
+      String address = laneAddresses.getOrDefault(op.getOperationId(), op.getOperationId());
+      route.setDoValidation(false);  // validated below, on this event loop (ContractValidation)
       route.addHandler(rc -> {
         rc.put(Metrics.ROUTE_KEY, op.getOpenAPIPath());
+        if (!validation.validate(rc, op)) return;
         if (own != null) own.handle(rc);
-        else forward(rc, op);
+        else forward(rc, op, address);
       });
       route.addFailureHandler(problems::handle);
     }
@@ -118,64 +145,22 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /**
-   * An absent, null, array or scalar body is {} (SPEC.md §1.4); a malformed one is left for the validator, except on
-   * {@code x-raw-body} operations (signed webhooks), whose service checks the signature over the raw body first and
-   * only then the payload (SPEC.md §9), so the validator must not answer before it.
-   */
-  static RequestExtractor jsonBodies() {
-    return (rc, op) -> RequestUtils.extract(rc.request(), op,
-            () -> Future.succeededFuture(normaliseBody(rc, Boolean.TRUE.equals(op.getExtensions().get("x-raw-body")))))
-        .map(HttpVerticle::asSent);
-  }
-
-  /**
-   * vertx-openapi 5.0.7 parses a string parameter that is not {@code \w+} as JSON first, so a JSON cursor, "12.5"
-   * or "-5" would fail as "not a string". Every parameter of the contract is a string, so hand the validator each
-   * path and query value JSON-quoted: it then sees exactly what was sent. Headers are read raw by the domain and
-   * none is required, so they are not validated.
-   */
-  static ValidatableRequest asSent(ValidatableRequest r) {
-    return new ValidatableRequestImpl(r.getCookies(), Map.of(), quoted(r.getPathParameters()), quoted(r.getQuery()),
-        r.getBody(), r.getContentType());
-  }
-
-  private static Map<String, RequestParameter> quoted(Map<String, RequestParameter> params) {
-    Map<String, RequestParameter> out = new HashMap<>();
-    params.forEach((k, v) -> out.put(k, v == null || v.isNull() || !(v.get() instanceof String s) ? v
-        : new RequestParameterImpl(Json.encode(s))));
-    return out;
-  }
-
-  static Buffer normaliseBody(RoutingContext rc, boolean rawBodyOperation) {
-    Buffer raw = rc.body() == null ? null : rc.body().buffer();
-    if (raw == null || raw.length() == 0) return Buffer.buffer("{}");
-    try {
-      Object v = Json.decodeValue(raw);
-      return v instanceof JsonObject ? raw : Buffer.buffer("{}");
-    } catch (RuntimeException malformed) {
-      return rawBodyOperation ? Buffer.buffer("{}") : raw;
-    }
-  }
-
-  private void forward(RoutingContext rc, Operation op) {
+  private void forward(RoutingContext rc, Operation op, String address) {
     String cid = Correlation.id(rc);
-    ValidatedRequest vr = rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    ContractValidation.Validated v = rc.get(ContractValidation.KEY);
     JsonObject headers = new JsonObject();
     rc.request().headers().forEach(e -> {
       String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
       if (!name.equals("authorization") && !name.equals("cookie")) headers.put(name, e.getValue());
     });
     boolean raw = Boolean.TRUE.equals(op.getExtensions().get("x-raw-body"));
-    JsonLiterals.Decoded body = op.getRequestBody() == null ? JsonLiterals.EMPTY : decodedBody(rc, raw);
-    if (body == null) return;
-    ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY),
-        params(vr == null ? null : vr.getPathParameters()), params(vr == null ? null : vr.getQuery()), headers,
+    JsonLiterals.Decoded body = v.body();
+    ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY), v.path(), v.query(), headers,
         body.object(), raw && rc.body() != null ? rc.body().asString() : null, cid,
         RequestGate.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
         rc.request().path(), body.objectNumbers());
-    vertx.eventBus().<JsonObject>request(op.getOperationId(), req.toJson(), Bus.options(cid, cfg.http().requestTimeoutMs()))
-        .map(reply -> ApiReply.fromJson(reply.body()))
+    vertx.eventBus().request(address, req, Bus.options(cid, cfg.http().requestTimeoutMs()))
+        .map(reply -> BusCodecs.reply(reply.body()))
         .onSuccess(reply -> write(rc, reply, cid))
         .onFailure(rc::fail);
   }
@@ -185,34 +170,11 @@ public final class HttpVerticle extends VerticleBase {
     if (res.ended()) return;
     reply.headers().forEach(e -> res.putHeader(e.getKey(), String.valueOf(e.getValue())));
     res.setStatusCode(reply.status());
-    if (!res.headers().contains("Content-Type")) res.putHeader("Content-Type", "application/json");
+    if (!res.headers().contains(CONTENT_TYPE)) res.putHeader(CONTENT_TYPE, APPLICATION_JSON);
     if (reply.body() != null) {
       res.end(reply.body());
     } else {
-      res.end(Envelope.of(reply.data(), reply.metadata(), cid, Instant.now()).encode());
-    }
-  }
-
-  private static JsonObject params(Map<String, RequestParameter> ps) {
-    JsonObject o = new JsonObject();
-    if (ps == null) return o;
-    ps.forEach((k, v) -> {
-      if (v != null && !v.isNull()) o.put(k, v.get());
-    });
-    return o;
-  }
-
-  /**
-   * The body, decoded once for the domain with the literal text of its numbers (JsonLiterals, SPEC.md §15). Malformed
-   * or too deeply nested JSON → 400 {@code invalid_json_body} (null returned); a raw-body operation reads {} instead.
-   */
-  private static JsonLiterals.Decoded decodedBody(RoutingContext rc, boolean rawBodyOperation) {
-    try {
-      return JsonLiterals.decode(rc.body() == null ? null : rc.body().buffer());
-    } catch (DecodeException e) {
-      if (rawBodyOperation) return JsonLiterals.EMPTY;
-      rc.fail(new LedgerException(ErrorCode.INVALID_JSON_BODY, "The request body is not valid JSON: " + e.getMessage()));
-      return null;
+      res.end(Envelope.of(reply.data(), reply.metadata(), cid, Instant.now()).toBuffer());
     }
   }
 

@@ -5,29 +5,41 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /** HTTP request timing ({@code http_server_requests_seconds}) and error counts ({@code ledger_errors_total}). */
 public final class Metrics {
   static final String ROUTE_KEY = "ledger.route";
   static final String ERROR_REASON_KEY = "ledger.error";
-  private static final String START_KEY = "ledger.start";
 
   private Metrics() {}
 
-  static void startTimer(RoutingContext rc, MeterRegistry registry) {
-    rc.put(START_KEY, System.nanoTime());
+  /**
+   * Times the request into {@code timers}: the caller's own map of registered timers (one per event loop, so the
+   * lookup takes no lock), keyed by method, status and route.
+   */
+  static void startTimer(RoutingContext rc, MeterRegistry registry, Map<String, Timer> timers) {
+    long start = System.nanoTime();
     if (registry == null) return;
     rc.addBodyEndHandler(v -> {
-      Long start = rc.get(START_KEY);
       String route = rc.get(ROUTE_KEY);
-      Timer.builder("http.server.requests").description("HTTP requests served")
-          .tag("method", rc.request().method().name())
-          .tag("route", route == null ? "unmatched" : route)
-          .tag("status", String.valueOf(rc.response().getStatusCode()))
-          .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      timer(registry, timers, rc.request().method().name(), route == null ? "unmatched" : route, rc.response().getStatusCode())
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
       ErrorCode err = rc.get(ERROR_REASON_KEY);
       if (err != null) countError(registry, err);
     });
+  }
+
+  /** The timer of (method, route, status), registered once: a lookup per request instead of a meter id. */
+  private static Timer timer(MeterRegistry registry, Map<String, Timer> timers, String method, String route, int status) {
+    String key = method + ' ' + status + ' ' + route;
+    Timer t = timers.get(key);
+    if (t == null) {
+      t = Timer.builder("http.server.requests").description("HTTP requests served").tag("method", method)
+          .tag("route", route).tag("status", String.valueOf(status)).register(registry);
+      timers.put(key, t);
+    }
+    return t;
   }
 
   /** One problem answered with {@code reason} ({@code ledger_errors_total}). */

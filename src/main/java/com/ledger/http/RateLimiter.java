@@ -1,52 +1,86 @@
 package com.ledger.http;
 
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sliding-window rate limit per client key (SPEC.md §1.3), shared by the HTTP verticle instances of a node.
- * Each key keeps the timestamps of its requests inside the window; at most {@code max} are admitted.
+ * Sliding-window rate limit per client key (SPEC.md §1.3), shared by the HTTP verticle instances of a node. The
+ * window is kept as {@link #BUCKETS} counters of {@code windowMs / BUCKETS} each (one per millisecond for windows of
+ * fewer milliseconds): O(1) time and fixed memory per request and per key, whatever the limit, where a log of
+ * timestamps grew with it. A request leaves the window at the end of its bucket's window, so at most one bucket
+ * (1 % of the window) early.
  */
 public final class RateLimiter {
   public record Decision(boolean allowed, int limit, int remaining, long resetAtMs, long retryAfterMs) {}
 
+  static final int BUCKETS = 100;
+
   private final int max;
-  private final long windowMs;
-  private final Map<String, ArrayDeque<Long>> hits = new ConcurrentHashMap<>();
+  private final int buckets;
+  private final long bucketMs;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  private final class Window {
+    final long[] counts = new long[buckets];
+    long total;
+    long latest = Long.MIN_VALUE;  // absolute index of the newest bucket seen
+
+    /** Drops the buckets that left the window by bucket {@code now}. */
+    void advance(long now) {
+      if (latest == Long.MIN_VALUE || now - latest >= buckets) {
+        java.util.Arrays.fill(counts, 0);
+        total = 0;
+      } else {
+        for (long b = latest + 1; b <= now; b++) {
+          int i = (int) Math.floorMod(b, (long) buckets);
+          total -= counts[i];
+          counts[i] = 0;
+        }
+      }
+      if (now > latest) latest = now;
+    }
+
+    /** When the oldest request still in the window leaves it (epoch ms). */
+    long resetAt() {
+      for (long b = latest - buckets + 1; b <= latest; b++) {
+        if (counts[(int) Math.floorMod(b, (long) buckets)] > 0) return (b + buckets) * bucketMs;
+      }
+      return (latest + buckets) * bucketMs;
+    }
+  }
 
   public RateLimiter(int max, long windowMs) {
     this.max = max;
-    this.windowMs = windowMs;
+    this.buckets = (int) Math.max(1, Math.min(BUCKETS, windowMs));
+    this.bucketMs = Math.max(1, windowMs / buckets);
   }
 
   public Decision hit(String key, long nowMs) {
-    ArrayDeque<Long> q = hits.computeIfAbsent(key, k -> new ArrayDeque<>());
-    synchronized (q) {
-      long floor = nowMs - windowMs;
-      while (!q.isEmpty() && q.peekFirst() <= floor) q.pollFirst();
-      if (q.size() >= max) {
-        long reset = q.peekFirst() + windowMs;
+    Window w = windows.computeIfAbsent(key, k -> new Window());
+    long bucket = nowMs / bucketMs;
+    synchronized (w) {
+      w.advance(bucket);
+      if (w.total >= max) {
+        long reset = w.resetAt();
         return new Decision(false, max, 0, reset, Math.max(1, reset - nowMs));
       }
-      q.addLast(nowMs);
-      long reset = q.peekFirst() + windowMs;
-      return new Decision(true, max, max - q.size(), reset, 0);
+      w.counts[(int) Math.floorMod(bucket, (long) buckets)]++;
+      w.total++;
+      return new Decision(true, max, (int) (max - w.total), w.resetAt(), 0);
     }
   }
 
   /** Drop keys with no request inside the window (called periodically). */
   public void evictIdle(long nowMs) {
-    long floor = nowMs - windowMs;
-    hits.entrySet().removeIf(e -> {
+    long bucket = nowMs / bucketMs;
+    windows.entrySet().removeIf(e -> {
       synchronized (e.getValue()) {
-        Long last = e.getValue().peekLast();
-        return last == null || last <= floor;
+        return bucket - e.getValue().latest >= buckets;
       }
     });
   }
 
   int trackedKeys() {
-    return hits.size();
+    return windows.size();
   }
 }

@@ -26,16 +26,28 @@ import java.util.regex.Pattern;
 public final class RequestGate implements PlatformHandler {
   static final String CSP = "default-src 'none'; script-src 'none'; style-src 'none'; img-src 'none'; font-src 'none'; "
       + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-  private static final Map<String, String> SECURITY_HEADERS = Map.of(
+  /** Header names and values that every response carries, pre-encoded once (Netty copies them as bytes). */
+  private static final CharSequence[][] SECURITY_HEADERS = optimized(
       "x-content-type-options", "nosniff",
       "x-frame-options", "DENY",
       "x-xss-protection", "1; mode=block",
       "referrer-policy", "strict-origin-when-cross-origin",
       "permissions-policy", "geolocation=(), microphone=(), camera=()",
       "content-security-policy", CSP);
-  private static final String ALLOW_METHODS = "GET, POST, PUT, DELETE, PATCH, OPTIONS";
-  private static final String ALLOW_HEADERS = "accept, accept-encoding, authorization, content-type, x-correlation-id, "
-      + "x-api-version, x-requested-with, idempotency-key, prefer";
+  private static final CharSequence[] HSTS = optimized("strict-transport-security",
+      "max-age=31536000; includeSubDomains; preload")[0];
+  private static final CharSequence[][] CORS = optimized(
+      "access-control-allow-methods", "GET, POST, PUT, DELETE, PATCH, OPTIONS",
+      "access-control-allow-headers", "accept, accept-encoding, authorization, content-type, x-correlation-id, "
+          + "x-api-version, x-requested-with, idempotency-key, prefer",
+      "access-control-max-age", "86400");
+  private static final CharSequence ALLOW_ORIGIN = HttpHeaders.createOptimized("access-control-allow-origin");
+  private static final CharSequence ANY_ORIGIN = HttpHeaders.createOptimized("*");
+  private static final CharSequence API_VERSION = HttpHeaders.createOptimized("x-api-version");
+  private static final CharSequence ONE = HttpHeaders.createOptimized("1");
+  private static final CharSequence LIMIT = HttpHeaders.createOptimized("x-rate-limit-limit");
+  private static final CharSequence REMAINING = HttpHeaders.createOptimized("x-rate-limit-remaining");
+  private static final CharSequence RESET = HttpHeaders.createOptimized("x-rate-limit-reset");
   private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
   private static final Pattern ACCEPT_VERSION = Pattern.compile("version\\s*=\\s*\"?([^;,\"\\s]*)");
 
@@ -44,6 +56,9 @@ public final class RequestGate implements PlatformHandler {
   private final RateLimiter limiter;
   private final boolean prod;
   private final io.micrometer.core.instrument.MeterRegistry registry;
+  private final CharSequence limitText;
+  /** This verticle's (event loop's) registered request timers. */
+  private final Map<String, io.micrometer.core.instrument.Timer> timers = new java.util.HashMap<>();
 
   public RequestGate(HttpConfig cfg, RateLimiter limiter, boolean prod,
       io.micrometer.core.instrument.MeterRegistry registry) {
@@ -52,6 +67,7 @@ public final class RequestGate implements PlatformHandler {
     this.allowedOrigins = Set.copyOf(cfg.allowedOrigins());
     this.limiter = limiter;
     this.prod = prod;
+    this.limitText = HttpHeaders.createOptimized(String.valueOf(cfg.rateLimitMax()));
   }
 
   @Override
@@ -59,7 +75,7 @@ public final class RequestGate implements PlatformHandler {
     HttpServerRequest req = rc.request();
     HttpServerResponse res = rc.response();
     Correlation.assign(rc);
-    Metrics.startTimer(rc, registry);
+    Metrics.startTimer(rc, registry, timers);
     MultiMap h = res.headers();
     securityHeaders(h, prod);
     cors(req, h);
@@ -76,14 +92,23 @@ public final class RequestGate implements PlatformHandler {
       Problems.write(rc, rejected);
       return;
     }
-    if (api) res.putHeader("x-api-version", "1");
+    if (api) res.putHeader(API_VERSION, ONE);
     rc.next();
   }
 
   /** The security headers of every response (SPEC.md §1.3); HSTS only in production. */
   static void securityHeaders(MultiMap h, boolean prod) {
-    SECURITY_HEADERS.forEach(h::set);
-    if (prod) h.set("strict-transport-security", "max-age=31536000; includeSubDomains; preload");
+    for (CharSequence[] kv : SECURITY_HEADERS) h.set(kv[0], kv[1]);
+    if (prod) h.set(HSTS[0], HSTS[1]);
+  }
+
+  private static CharSequence[][] optimized(String... namesAndValues) {
+    CharSequence[][] out = new CharSequence[namesAndValues.length / 2][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new CharSequence[] {HttpHeaders.createOptimized(namesAndValues[2 * i]),
+          HttpHeaders.createOptimized(namesAndValues[2 * i + 1])};
+    }
+    return out;
   }
 
   private void cors(HttpServerRequest req, MultiMap h) {
@@ -91,18 +116,16 @@ public final class RequestGate implements PlatformHandler {
     if (origin != null && allowedOrigins.contains(origin)) {
       h.set("access-control-allow-origin", origin).set("access-control-allow-credentials", "true").add("vary", "Origin");
     } else {
-      h.set("access-control-allow-origin", "*");
+      h.set(ALLOW_ORIGIN, ANY_ORIGIN);
     }
-    h.set("access-control-allow-methods", ALLOW_METHODS).set("access-control-allow-headers", ALLOW_HEADERS)
-        .set("access-control-max-age", "86400");
+    for (CharSequence[] kv : CORS) h.set(kv[0], kv[1]);
   }
 
   private boolean rateLimit(RoutingContext rc) {
     long now = System.currentTimeMillis();
     RateLimiter.Decision d = limiter.hit(clientKey(rc.request(), cfg.trustProxyHeaders()), now);
-    rc.response().putHeader("x-rate-limit-limit", String.valueOf(d.limit()))
-        .putHeader("x-rate-limit-remaining", String.valueOf(d.remaining()))
-        .putHeader("x-rate-limit-reset", String.valueOf(d.resetAtMs()));
+    rc.response().putHeader(LIMIT, limitText).putHeader(REMAINING, String.valueOf(d.remaining()))
+        .putHeader(RESET, String.valueOf(d.resetAtMs()));
     if (d.allowed()) return true;
     rc.response().putHeader("Retry-After", String.valueOf((d.retryAfterMs() + 999) / 1000));
     Problems.write(rc, new LedgerException(RATE_LIMIT_EXCEEDED,

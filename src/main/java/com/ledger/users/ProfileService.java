@@ -63,7 +63,8 @@ final class ProfileService {
           return hashing.hash(change.next());
         })
         .compose(hash -> events.revokeSessions(req, id.toString(), caller.sessionId(), "password_change")
-            .compose(revoked -> repo.setHash(id, hash).map(revoked)))
+            .compose(revoked -> repo.setHash(id, hash).map(revoked))
+            .onSuccess(revoked -> events.statusChanged(id.toString())))  // updated_at changed
         .compose(revoked -> events.audit(req, "password_changed", id.toString(),
             new JsonObject().put("sessions_revoked", revoked).put("kept_session", caller.sessionId())))
         .map(x -> ApiReply.ok(new JsonObject().put("message", "Password updated successfully")));

@@ -11,7 +11,17 @@ public final class Consumers {
 
   /** Serve an operation of the contract; completes once the consumer is registered cluster-wide. */
   public static Future<Void> api(Vertx vertx, String address, Function<ApiRequest, Future<ApiReply>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, m -> Replies.api(m, handler)).completion();
+    BusCodecs.register(vertx);
+    return vertx.eventBus().consumer(address, m -> Replies.api(m, handler)).completion();
+  }
+
+  /**
+   * {@link #api}, and the handler is also offered to the node's HTTP event loops ({@link Lanes}): only for handlers
+   * that are stateless and safe to run on any event loop of the node.
+   */
+  public static Future<Void> lane(Vertx vertx, String address, Function<ApiRequest, Future<ApiReply>> handler) {
+    Lanes.of(vertx).offer(address, handler);
+    return api(vertx, address, handler);
   }
 
   /** Serve an internal address whose request and reply are plain JSON objects. */

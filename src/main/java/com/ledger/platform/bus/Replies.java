@@ -22,7 +22,7 @@ public final class Replies {
 
   private Replies() {}
 
-  public static <T> void of(Message<JsonObject> m, Future<T> result, Function<T, Object> json) {
+  public static <T> void of(Message<?> m, Future<T> result, Function<T, Object> json) {
     result.onComplete(ar -> {
       if (ar.succeeded()) {
         try {
@@ -36,15 +36,19 @@ public final class Replies {
     });
   }
 
-  /** Serve an API operation: the handler's {@link ApiReply} becomes the reply body. */
-  public static void api(Message<JsonObject> m, Function<ApiRequest, Future<ApiReply>> handler) {
+  /**
+   * Serve an API operation. An {@link ApiRequest} (the edge, see {@link BusCodecs}) is answered with the handler's
+   * {@link ApiReply} itself; a request sent as its JSON form is answered in JSON form too.
+   */
+  public static void api(Message<?> m, Function<ApiRequest, Future<ApiReply>> handler) {
     Future<ApiReply> result;
     try {
-      result = handler.apply(ApiRequest.fromJson(m.body()));
+      result = handler.apply(BusCodecs.request(m.body()));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    of(m, result, ApiReply::toJson);
+    boolean asJson = !(m.body() instanceof ApiRequest);
+    of(m, result, reply -> asJson ? reply.toJson() : reply);
   }
 
   public static void fail(Message<?> m, Throwable err) {

@@ -3,7 +3,9 @@ package com.ledger.platform.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +51,13 @@ public final class JsonLiterals {
 
   /** An absent or empty body decodes to {@link #EMPTY}; malformed or too deep JSON throws {@link DecodeException}. */
   public static Decoded decode(Buffer raw) {
-    return raw == null || raw.length() == 0 ? EMPTY : decode(raw.getBytes());
+    if (raw == null || raw.length() == 0) return EMPTY;
+    // parse a heap buffer in place: a body of up to the 1 MiB limit is not copied first
+    if (raw instanceof BufferInternal b && b.getByteBuf().hasArray()) {
+      ByteBuf bb = b.getByteBuf();
+      return decode(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
+    }
+    return decode(raw.getBytes());
   }
 
   public static Decoded decode(String raw) {
@@ -57,8 +65,12 @@ public final class JsonLiterals {
   }
 
   private static Decoded decode(byte[] raw) {
+    return decode(raw, 0, raw.length);
+  }
+
+  private static Decoded decode(byte[] raw, int offset, int length) {
     JsonObject numbers = new JsonObject();
-    try (JsonParser p = FACTORY.createParser(raw)) {
+    try (JsonParser p = FACTORY.createParser(raw, offset, length)) {
       if (p.nextToken() == null) return EMPTY;
       Object value = value(p, "", numbers, 0);
       if (p.nextToken() != null) throw new DecodeException("Unexpected content after the JSON value");

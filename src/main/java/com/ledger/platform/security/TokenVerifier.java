@@ -54,7 +54,8 @@ public final class TokenVerifier {
         .compose(user -> checkClaims(decodePayload(token), expectedType));
   }
 
-  Future<JsonObject> checkClaims(JsonObject claims, String expectedType) {
+  /** The §4.2 claim rules alone (the signature already verified). */
+  public Future<JsonObject> checkClaims(JsonObject claims, String expectedType) {
     if (claims == null) return LedgerException.fail(INVALID_TOKEN, "Token payload is not JSON");
     for (String c : REQUIRED) {
       if (claims.getValue(c) == null) return fail(MISSING_REQUIRED_CLAIMS, "Token is missing the claim " + c);

@@ -26,7 +26,10 @@ public final class UsersApi {
 
   /** Internal: {@code {user_id}} → {@code {found, status, active, suspended, deleted, role, email}}. */
   public static final String STATUS = "users.status";
-  /** Published (cluster-wide) when a user's status or role changes or the user is deleted: {@code {user_id}}. */
+  /**
+   * Published (cluster-wide) after any change of a user commits (profile or admin update, password change, delete):
+   * {@code {user_id}}; every node's user cache drops the user.
+   */
   public static final String STATUS_CHANGED = "users.events.status-changed";
 
   private UsersApi() {}
