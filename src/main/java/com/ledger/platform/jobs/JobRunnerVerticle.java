@@ -373,6 +373,7 @@ public class JobRunnerVerticle extends VerticleBase {
    * same transaction). {@code rescued}: the job was locked by {@link #rescue} (its runner lost the lease).
    */
   private Future<Void> fail(JobWorker worker, Job job, Throwable cause, boolean rescued) {
+    if (cause instanceof JobDeferred d && !rescued) return defer(job, d);
     LedgerException le = Replies.toLedger(cause);
     if (!(cause instanceof LedgerException)) {
       LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("worker", job.worker()).setCause(cause)
@@ -414,6 +415,23 @@ public class JobRunnerVerticle extends VerticleBase {
           .log("job failure not recorded; its lease will expire");
       return Future.succeededFuture();
     });
+  }
+
+  /** A dependency refused the attempt without trying it: due again at {@code d.at}, the attempt not spent. */
+  private Future<Void> defer(Job job, JobDeferred d) {
+    JobError error = new JobError(job.attempt(), Instant.now(), d.reason.code, d.reason.getMessage() + " (not attempted)");
+    Instant due = d.at.isBefore(Instant.now()) ? Instant.now() : d.at;
+    return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(mine -> mine
+            ? JobStore.defer(tx, job, error, due).map(true) : Future.succeededFuture(false)))
+        .map(mine -> {
+          metrics.outcome(job.worker(), mine ? "deferred" : "lease_lost");
+          if (mine) wakeAt(JobStore.ceilSecond(due));
+          return (Void) null;
+        }).recover(err -> {
+          LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("error", err.toString())
+              .log("job deferral not recorded; its lease will expire");
+          return Future.succeededFuture();
+        });
   }
 
   /** Jobs of this queue whose lease expired: their runner died or hung. Each one fails as a {@code timeout}. */

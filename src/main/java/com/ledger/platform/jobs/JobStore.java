@@ -55,6 +55,12 @@ final class JobStore {
              locked_by = NULL, lease_until = NULL
       WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
 
+  /** Not attempted (a dependency refused the call): back to the queue for later with the attempt given back. */
+  private static final String DEFER = """
+      UPDATE jobs.jobs SET state = 'retryable', scheduled_at = $3, errors = errors || jsonb_build_array($4::jsonb),
+             attempt = attempt - 1, locked_by = NULL, lease_until = NULL
+      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+
   private static final String DEAD = """
       UPDATE jobs.jobs SET state = 'dead', dead_at = date_trunc('second', now()),
              errors = errors || jsonb_build_array($3::jsonb), locked_by = NULL, lease_until = NULL
@@ -139,6 +145,11 @@ final class JobStore {
     return tx.preparedQuery(COMPLETE)
         .execute(Tuple.of(new UUID[] {job.id()}, new Integer[] {job.attempt()}, new JsonObject[] {result}))
         .map(rows -> rows.iterator().next().getInteger("n") == 1);
+  }
+
+  static Future<Void> defer(SqlClient tx, Job job, JobError error, Instant at) {
+    return tx.preparedQuery(DEFER).execute(Tuple.of(job.id(), job.attempt(), ceilSecond(at).atOffset(ZoneOffset.UTC), error.toJson()))
+        .mapEmpty();
   }
 
   static Future<Void> retryLater(SqlClient tx, Job job, JobError error, Instant at) {
