@@ -42,4 +42,16 @@ final class BankSyncWorker implements JobWorker {
         ? Future.failedFuture(new JobDeferred(java.time.Instant.now().plusMillis(le.details.getLong("retry_after_ms", 1000L)), le))
         : Future.failedFuture(err));
   }
+
+  /** The sync failed for good: the scheduler retries the login with backoff (long before its sync_frequency). */
+  @Override
+  public Future<Void> onDead(Job job, com.ledger.platform.jobs.JobError last, SqlConnection tx) {
+    UUID loginId;
+    try {
+      loginId = UUID.fromString(job.arg("login_id"));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture();
+    }
+    return new LoginRepository().markSyncFailed(tx, loginId);
+  }
 }

@@ -67,4 +67,32 @@ class SyncOutageTest {
           .isEqualTo(1);
     }
   }
+
+  /**
+   * A login whose sync went dead is retried by the periodic scheduler with backoff, not after its sync_frequency
+   * (1 h). Its own node: one attempt per job, a fast scheduler, a 1 s failed-sync backoff.
+   */
+  @Test
+  void a_login_whose_sync_failed_is_retried_by_the_scheduler_long_before_its_sync_frequency() {
+    try (TestApp other = TestApp.start(Map.of("bank.retries", 0, "jobs.poll_interval_ms", 200,
+        "banksync.periodic_sync", true, "banksync.schedule_interval_ms", 200, "banksync.job_max_attempts", 1,
+        "banksync.failed_sync_retry_seconds", 1))) {
+      BankFixtures f = new BankFixtures(other);
+      var u = f.user("user");
+      var b = f.bank("US");
+      UUID login = f.connected(u, b, "failing1");
+      f.faults(new JsonObject().put("fail", new JsonObject().put("path", "/accounts").put("status", 500).put("count", 1)));
+      JsonObject dead = f.awaitJob(f.sync(u, login), 20_000, "completed", "dead");
+      assertThat(dead.getString("state")).as(dead.encode()).isEqualTo("dead");
+      assertThat(f.count("SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND last_sync_at IS NULL", login))
+          .isEqualTo(1);
+      // no manual retry: the scheduler enqueues the failed login again after its backoff, and that sync succeeds
+      BankFixtures.await("the failed login synced by the scheduler", 30_000, () -> f.count(
+          "SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND last_sync_at IS NOT NULL", login) == 1);
+      assertThat(f.count("SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND sync_failures = 0", login))
+          .isEqualTo(1);
+      assertThat(f.count("SELECT count(*) FROM jobs.jobs WHERE args->>'login_id' = ? AND state = 'completed'",
+          login.toString())).isEqualTo(1);
+    }
+  }
 }
