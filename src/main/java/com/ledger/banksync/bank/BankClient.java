@@ -131,7 +131,9 @@ public final class BankClient {
       boolean retry = o.retryable() && attempt <= cfg.retries() && delay <= Math.max(cfg.maxRetryAfterMs(), 1)
           && breaker.state() != CircuitBreakerState.OPEN
           && TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) > delay + 50;
-      var log = LOG.atWarn().addKeyValue("operation", op.tag).addKeyValue("outcome", o.metric())
+      // a refusal by the open breaker is not news (the breaker logged opening once): debug, not one WARN per call
+      var log = (o.metric().equals("rejected") ? LOG.atDebug() : LOG.atWarn()).addKeyValue("operation", op.tag)
+          .addKeyValue("outcome", o.metric())
           .addKeyValue("reason", o.error().code.reason()).addKeyValue("attempt", attempt).addKeyValue("retry", retry);
       if (retry) log = log.addKeyValue("retryInMs", delay);
       log.log("bank.call.failed");
