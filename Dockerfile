@@ -27,11 +27,12 @@ COPY --from=build --chown=10001:10001 /build/target/ledgerbank.jar /app/ledgerba
 COPY --from=build --chown=10001:10001 /build/conf /app/conf
 USER 10001
 
-# 4000 HTTP API, 4010 sandbox bank (role sandbox-bank), 5701 Hazelcast cluster
-EXPOSE 4000 4010 5701
+# 4000 HTTP API, 4001 management (health + metrics of nodes without the http role), 4010 sandbox bank
+# (role sandbox-bank), 5701 Hazelcast cluster
+EXPOSE 4000 4001 4010 5701
 
-# The API's readiness; a node without the http role overrides it (see docker-compose.yml).
+# Readiness on the API port, else on the management port (nodes without the http role): one check for every role.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["java", "-cp", "/app/ledgerbank.jar", "com.ledger.platform.HealthProbe", "http://127.0.0.1:4000/api/health/ready"]
+  CMD ["java", "-cp", "/app/ledgerbank.jar", "com.ledger.platform.HealthProbe"]
 
 ENTRYPOINT ["/app/bin/ledger", "start"]

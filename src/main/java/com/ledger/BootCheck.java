@@ -32,6 +32,9 @@ final class BootCheck {
   /** Each context's own parser; {@link AppConfig#from} has already checked the shared keys. */
   static void slices(AppConfig cfg) {
     JobsConfig.from(cfg.raw());
+    com.ledger.platform.jobs.JobsOverviewVerticle.staleAfterSeconds(cfg.raw());
+    com.ledger.platform.jobs.JobsOverviewVerticle.intervalMs(cfg.raw());
+    com.ledger.http.ManagementVerticle.port(cfg);
     PaymentsConfig.from(cfg.raw());
     com.ledger.payments.LedgerVerifyVerticle.intervalMs(cfg);
     SandboxConfig.from(cfg);
@@ -47,6 +50,7 @@ final class BootCheck {
 
   static void ports(AppConfig cfg) {
     if (cfg.hasRole("http")) free("http.port", cfg.http().host(), cfg.http().port());
+    else free("management.port", cfg.http().host(), com.ledger.http.ManagementVerticle.port(cfg));
     if (Verticles.runsSandbox(cfg)) {
       SandboxConfig sandbox = SandboxConfig.from(cfg);
       free("sandbox_bank.port", sandbox.host(), sandbox.port());

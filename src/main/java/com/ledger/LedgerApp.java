@@ -165,6 +165,10 @@ public final class LedgerApp {
         SandboxConfig sandbox = SandboxConfig.from(cfg);
         deployed = deployed.recover(e -> bindFailure(e, "sandbox_bank.port", sandbox.host(), sandbox.port()));
       }
+      if (spec.role().equals("management")) {
+        deployed = deployed.recover(e -> bindFailure(e, "management.port", cfg.http().host(),
+            com.ledger.http.ManagementVerticle.port(cfg)));
+      }
       domain.add(deployed);
     }
     Future.all(domain).await();

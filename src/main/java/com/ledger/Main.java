@@ -57,6 +57,7 @@ public final class Main {
       ConfigLoader.unknownKeys(cli.conf(), env).forEach(w -> log().warn(w));
       AppConfig cfg = AppConfig.from(json);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node.get()), "ledger-shutdown"));
+      onSigterm(node);
       app = LedgerApp.start(cfg);
       node.set(app);
     } catch (ConfigException e) {
@@ -71,8 +72,35 @@ public final class Main {
     return RUNNING;
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean STOPPED = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * SIGTERM / SIGINT: stop gracefully, then exit 0 (a clean stop on request is a success; the JVM's default would be
+   * 128 + 15 = 143). A failed stop exits 1. The shutdown hook covers every other way out.
+   */
+  private static void onSigterm(AtomicReference<LedgerApp> node) {
+    sun.misc.SignalHandler handler = sig -> new Thread(() -> {
+      int status = OK;
+      try {
+        stop(node.get());
+      } catch (Throwable e) {
+        log().atError().setCause(e).log("shutdown failed");
+        status = FAILED;
+      }
+      System.exit(status);
+    }, "ledger-sigterm").start();
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+      } catch (IllegalArgumentException e) {
+        // not available on this platform: the shutdown hook still stops the node (exit 143)
+      }
+    }
+  }
+
   /** SIGTERM / Ctrl+C / exit: a running node stops gracefully; one still starting leaves no database server behind. */
   private static void stop(LedgerApp app) {
+    if (!STOPPED.compareAndSet(false, true)) return;
     if (app == null) {
       EmbeddedDatabase.stopAll();
       return;

@@ -1,5 +1,8 @@
 package com.ledger;
 
+import com.ledger.http.ManagementVerticle;
+import com.ledger.platform.jobs.JobsOverviewVerticle;
+
 import com.ledger.auth.AuthVerticle;
 import com.ledger.banksync.BankRuntime;
 import com.ledger.banksync.BankSyncVerticle;
@@ -53,6 +56,10 @@ final class Verticles {
           (vertx, pool) -> List.of(bank.syncWorker(vertx, pool), bank.reconciliationWorker(vertx, pool))), 1));
       specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
     }
+    // every node reads the job queues from PostgreSQL for its metrics and detailed health; one without the API role
+    // serves health and metrics on its management listener
+    specs.add(new Spec("observability", () -> new JobsOverviewVerticle(cfg, node), 1));
+    if (!cfg.hasRole("http")) specs.add(new Spec("management", () -> new ManagementVerticle(cfg, node), 1));
     return specs;
   }
 

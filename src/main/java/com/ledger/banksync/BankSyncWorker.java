@@ -4,6 +4,7 @@ import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.jobs.Job;
+import com.ledger.platform.jobs.JobDeferred;
 import com.ledger.platform.jobs.JobWorker;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,22 @@ final class BankSyncWorker implements JobWorker {
     } catch (RuntimeException e) {
       return LedgerException.fail(ErrorCode.ACCOUNT_NOT_FOUND, "The job has no valid login_id");
     }
-    return sync.sync(loginId, job.id().toString());
+    // a call refused by the open breaker spends no attempt: the job waits until the breaker lets a call through
+    return sync.sync(loginId, job.id().toString()).recover(err -> err instanceof LedgerException le
+        && "open".equals(le.details.getString("circuit"))
+        ? Future.failedFuture(new JobDeferred(java.time.Instant.now().plusMillis(le.details.getLong("retry_after_ms", 1000L)), le))
+        : Future.failedFuture(err));
+  }
+
+  /** The sync failed for good: the scheduler retries the login with backoff (long before its sync_frequency). */
+  @Override
+  public Future<Void> onDead(Job job, com.ledger.platform.jobs.JobError last, SqlConnection tx) {
+    UUID loginId;
+    try {
+      loginId = UUID.fromString(job.arg("login_id"));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture();
+    }
+    return new LoginRepository().markSyncFailed(tx, loginId);
   }
 }

@@ -70,12 +70,32 @@ final class LoginRepository {
    * by the periodic scheduler within the last sync_frequency (so a failing login is retried once per period).
    */
   Future<List<BankLogin>> dueForSync(SqlClient db, int limit) {
+    return dueForSync(db, limit, 60);
+  }
+
+  /**
+   * As above, plus logins whose last sync failed (its job went dead): retried {@code failedRetrySeconds} ×
+   * 2^(failures − 1) after the failure (capped at sync_frequency), once per failure.
+   */
+  Future<List<BankLogin>> dueForSync(SqlClient db, int limit, int failedRetrySeconds) {
     return db.preparedQuery("SELECT " + BankLogin.COLUMNS + " FROM " + BankLogin.FROM + "\n" + """
          WHERE l.status = 'ACTIVE'
-           AND coalesce(l.last_sync_at, l.inserted_at) + make_interval(secs => l.sync_frequency) <= now()
-           AND (l.last_scheduled_at IS NULL OR l.last_scheduled_at + make_interval(secs => l.sync_frequency) <= now())
+           AND ((coalesce(l.last_sync_at, l.inserted_at) + make_interval(secs => l.sync_frequency) <= now()
+                 AND (l.last_scheduled_at IS NULL
+                      OR l.last_scheduled_at + make_interval(secs => l.sync_frequency) <= now()))
+             OR (l.sync_failures > 0
+                 AND l.last_sync_failed_at + make_interval(secs => least(l.sync_frequency::double precision,
+                       $2::double precision * power(2, least(l.sync_failures, 20) - 1))) <= now()
+                 AND (l.last_scheduled_at IS NULL OR l.last_scheduled_at <= l.last_sync_failed_at)))
          ORDER BY coalesce(l.last_sync_at, l.inserted_at) ASC, l.id ASC LIMIT $1""")
-        .execute(Tuple.of(limit)).map(LoginRepository::all);
+        .execute(Tuple.of(limit, failedRetrySeconds)).map(LoginRepository::all);
+  }
+
+  /** The login's sync failed for good (its job went dead): the scheduler retries it with backoff. */
+  Future<Void> markSyncFailed(SqlClient db, UUID id) {
+    return db.preparedQuery("""
+        UPDATE banksync.user_bank_logins SET sync_failures = sync_failures + 1,
+            last_sync_failed_at = date_trunc('second', now()) WHERE id = $1""").execute(Tuple.of(id)).mapEmpty();
   }
 
   Future<Void> markScheduled(SqlClient db, UUID id) {
@@ -99,7 +119,7 @@ final class LoginRepository {
   Future<Instant> markSynced(SqlClient db, UUID id) {
     return db.preparedQuery("""
         UPDATE banksync.user_bank_logins SET last_sync_at = date_trunc('second', now()), status = 'ACTIVE',
-            status_reason = NULL,
+            status_reason = NULL, sync_failures = 0, last_sync_failed_at = NULL,
             status_changed_at = CASE WHEN status <> 'ACTIVE' THEN date_trunc('second', now()) ELSE status_changed_at END,
             updated_at = date_trunc('second', now())
         WHERE id = $1 RETURNING last_sync_at""")

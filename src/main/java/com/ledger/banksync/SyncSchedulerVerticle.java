@@ -34,17 +34,17 @@ public final class SyncSchedulerVerticle extends VerticleBase {
     if (!settings.periodicSync()) return Future.succeededFuture();
     LoginRepository logins = new LoginRepository();
     SyncJobs jobs = new SyncJobs(vertx, settings);
-    timer = vertx.setPeriodic(settings.scheduleIntervalMs(), id -> tick(logins, jobs));
+    timer = vertx.setPeriodic(settings.scheduleIntervalMs(), id -> tick(settings, logins, jobs));
     return Future.succeededFuture();
   }
 
-  private void tick(LoginRepository logins, SyncJobs jobs) {
+  private void tick(SyncSettings settings, LoginRepository logins, SyncJobs jobs) {
     if (running) return;
     running = true;
     pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked")
             .execute(Tuple.of("banksync-periodic-sync"))
             .compose(rows -> !rows.iterator().next().getBoolean("locked") ? Future.succeededFuture(0)
-                : logins.dueForSync(tx, BATCH).compose(due -> {
+                : logins.dueForSync(tx, BATCH, settings.failedSyncRetrySeconds()).compose(due -> {
                   Future<Integer> chain = Future.succeededFuture(0);
                   for (BankLogin l : due) {
                     chain = chain.compose(n -> jobs.schedule(tx, l)

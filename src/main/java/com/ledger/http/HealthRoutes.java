@@ -88,11 +88,20 @@ final class HealthRoutes {
               .put("heap_used_ratio", Math.round(1000.0 * used / max) / 1000.0))
           .put("disk", new JsonObject().put("usable_bytes", free).put("total_bytes", root.getTotalSpace()))
           .put("cluster", clusterInfo());
-      node.contributors().forEach((name, s) -> details.put(name, s.get()));
+      JsonObject checks = new JsonObject().put("database", dbOk ? "ok" : "error").put("memory", memOk ? "ok" : "warning")
+          .put("disk", diskOk ? "ok" : "warning");
+      for (var c : node.contributors().entrySet()) {
+        JsonObject section = c.getValue().get();
+        details.put(c.getKey(), section);
+        // a section may say it is unhealthy (e.g. jobs waiting with no worker claiming them): the node is degraded
+        if (section != null && Boolean.FALSE.equals(section.getValue("healthy"))) {
+          ok = false;
+          checks.put(c.getKey(), "warning");
+        }
+      }
       json(rc, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "degraded").put("timestamp", now())
           .put("version", node.version).put("uptime", node.uptimeMs())
-          .put("checks", new JsonObject().put("database", dbOk ? "ok" : "error").put("memory", memOk ? "ok" : "warning")
-              .put("disk", diskOk ? "ok" : "warning").mergeIn(new JsonObject(new java.util.LinkedHashMap<>(extra))))
+          .put("checks", checks.mergeIn(new JsonObject(new java.util.LinkedHashMap<>(extra))))
           .put("details", details));
     });
   }

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (health, metrics, docs, problems). No business logic lives here.
  */
 public final class HttpVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpVerticle.class);
   private final AppConfig cfg;
   private final NodeState node;
   private final RateLimiter limiter;
@@ -63,6 +64,10 @@ public final class HttpVerticle extends VerticleBase {
     this.limiter = limiter;
   }
 
+  private volatile boolean draining;
+  private final java.util.Set<io.vertx.core.http.HttpConnection> connections = new java.util.HashSet<>();
+  private io.vertx.core.Promise<Void> drained;
+
   @Override
   public Future<?> start() {
     HttpConfig http = cfg.http();
@@ -78,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
               .setCompressionSupported(true);
           MeterRegistry registry = BackendRegistries.getNow(node.registryName);
-          return TransportGuard.server(vertx, opts, router, cfg.isProd(), registry).listen();
+          return TransportGuard.server(vertx, opts, router, cfg.isProd(), registry, this::track).listen();
         })
         .onSuccess(s -> server = s);
   }
@@ -112,6 +117,7 @@ public final class HttpVerticle extends VerticleBase {
     ProblemMapper problems = new ProblemMapper(contract, http.bodyLimitBytes());
     ContractValidation validation = new ContractValidation(contract);
     RouterBuilder rb = RouterBuilder.create(vertx, contract)
+        .rootHandler(new CloseWhenDraining())
         .rootHandler(new RequestGate(http, limiter, cfg.isProd(), registry))
         // one buffer of the announced length (no doubling to 2 MiB, which G1 keeps as humongous regions)
         .rootHandler(BodyHandler.create(false).setBodyLimit(http.bodyLimitBytes()).setPreallocateBodyBuffer(true));
@@ -178,10 +184,54 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Once shutdown began, every response (the one in flight, or the next one of a kept-alive connection) says
+   * {@code Connection: close} and its connection closes once it is written.
+   */
+  private final class CloseWhenDraining implements io.vertx.ext.web.handler.PlatformHandler {
+    @Override
+    public void handle(RoutingContext rc) {
+      rc.addHeadersEndHandler(v -> {
+        if (draining) rc.response().putHeader("Connection", "close");
+      });
+      rc.addBodyEndHandler(v -> {
+        if (draining) rc.request().connection().close();
+      });
+      rc.next();
+    }
+  }
+
+  /** This instance's open connections (on its event loop); while draining a new one is closed at once. */
+  private void track(io.vertx.core.http.HttpConnection conn) {
+    if (draining) {
+      conn.close();
+      return;
+    }
+    connections.add(conn);
+    conn.closeHandler(v -> {
+      connections.remove(conn);
+      if (draining && connections.isEmpty() && drained != null) drained.tryComplete();
+    });
+  }
+
+  /**
+   * Graceful stop: new connections are closed at once; each open one is answered (the request in flight, or the next
+   * request of an idle keep-alive connection, already on its way) with {@code Connection: close} and then closed;
+   * connections still open when the grace period ends are closed then.
+   */
   @Override
   public Future<?> stop() {
+    draining = true;
+    LOG.atInfo().addKeyValue("connections", connections.size()).log("http draining");
     Duration grace = Duration.ofSeconds(cfg.http().shutdownGraceSeconds());
-    Future<Void> shut = server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    drained = io.vertx.core.Promise.promise();
+    if (connections.isEmpty()) drained.tryComplete();
+    long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> drained.tryComplete());
+    Future<Void> shut = server == null ? Future.succeededFuture() : drained.future()
+        .compose(v -> {
+          vertx.cancelTimer(timer);
+          return server.shutdown(1, java.util.concurrent.TimeUnit.SECONDS);
+        });
     return shut.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -31,6 +31,10 @@ public final class Problems {
       long delayMs = code.category == ErrorCategory.RATE_LIMIT && e.details.getValue("retry_after_ms") instanceof Number n
           ? n.longValue() : code.category.retryDelayMs;
       res.putHeader("Retry-After", String.valueOf(Math.max(1, (delayMs + 999) / 1000)));
+    } else if (code == ErrorCode.IDEMPOTENCY_KEY_IN_USE && !res.headers().contains("Retry-After")) {
+      // the request holding the key renews a short lease; when its owner died the key is free once the lease ends
+      long delayMs = e.details.getValue("retry_after_ms") instanceof Number n ? n.longValue() : 1000;
+      res.putHeader("Retry-After", String.valueOf(Math.max(1, (delayMs + 999) / 1000)));
     }
     rc.put(Metrics.ERROR_REASON_KEY, code);
     res.end(ProblemBody.of(code, e.getMessage(), e.details, cid, Instant.now().truncatedTo(ChronoUnit.SECONDS)).encode());

@@ -55,9 +55,18 @@ public final class TransportGuard {
    */
   public static HttpServer server(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> next,
       boolean prod, MeterRegistry registry) {
+    return server(vertx, options, next, prod, registry, conn -> {});
+  }
+
+  /** As above; {@code onConnection} also sees each new connection (after the guard is installed on it). */
+  public static HttpServer server(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> next,
+      boolean prod, MeterRegistry registry, Handler<io.vertx.core.http.HttpConnection> onConnection) {
     options.setHttp2ClearTextEnabled(false);
     TransportGuard guard = new TransportGuard(options, prod, registry);
-    return vertx.createHttpServer(options).connectionHandler(guard::onConnection)
+    return vertx.createHttpServer(options).connectionHandler(conn -> {
+          guard.onConnection(conn);
+          onConnection.handle(conn);
+        })
         .invalidRequestHandler(guard::onInvalid)
         .requestHandler(req -> {
           LedgerException refused = framing(req);

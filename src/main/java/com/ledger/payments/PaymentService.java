@@ -31,7 +31,7 @@ final class PaymentService {
     this.cfg = cfg;
     this.policy = new TransferPolicy(cfg);
     this.posting = new Posting(policy, cfg);
-    this.idempotency = new Idempotency(pool, cfg);
+    this.idempotency = new Idempotency(vertx, pool, cfg);
   }
 
   // ------------------------------------------------------------------ create

@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * The {@code payments} section (SPEC.md §6.2, §6.9): limits, the duplicate window, Idempotency-Key retention.
  *
- * @param idempotencyStaleSeconds an {@code in_progress} key older than this is considered abandoned (its request
- *                                died) and may be claimed again
+ * @param idempotencyStaleSeconds the lease of an {@code in_progress} key: its request renews it every third of
+ *                                this while it runs, so a key not renewed for this long (its owner died) may be
+ *                                claimed again
  */
 public record PaymentsConfig(BigDecimal maxSingleTransaction, Map<String, BigDecimal> dailyLimits,
     BigDecimal defaultDailyLimit, int duplicateWindowMinutes, int idempotencyTtlHours, int idempotencyStaleSeconds) {
@@ -22,7 +23,7 @@ public record PaymentsConfig(BigDecimal maxSingleTransaction, Map<String, BigDec
             "CREDIT", p.money("credit_daily_limit", "2000.00"),
             "INVESTMENT", p.money("investment_daily_limit", "5000.00")),
         p.money("default_daily_limit", "1000.00"), p.integer("duplicate_window_minutes", 5, 0, 1440),
-        p.integer("idempotency_ttl_hours", 24, 1, 24 * 30), p.integer("idempotency_stale_seconds", 60, 5, 86_400));
+        p.integer("idempotency_ttl_hours", 24, 1, 24 * 30), p.integer("idempotency_stale_seconds", 5, 2, 86_400));
   }
 
   public BigDecimal dailyLimit(String accountType) {

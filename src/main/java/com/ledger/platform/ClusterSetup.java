@@ -1,6 +1,9 @@
 package com.ledger.platform;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.ledger.platform.config.AppConfig.ClusterConfig;
 import com.ledger.platform.config.ConfigException;
@@ -8,9 +11,13 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Hazelcast for the clustered event bus: TCP join on a fixed member list, multicast and auto-detection off. */
 public final class ClusterSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
+
   private ClusterSetup() {}
 
   public static HazelcastClusterManager manager(ClusterConfig c) {
@@ -21,6 +28,22 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    // listen on the configured interface only (Hazelcast binds every interface by default)
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    // one line per membership change (Hazelcast's own logs are kept to errors: a dead peer made 10–14 WARN lines)
+    hz.addListenerConfig(new ListenerConfig(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {
+        LOG.atInfo().addKeyValue("member", e.getMember().getUuid()).addKeyValue("address", e.getMember().getAddress())
+            .addKeyValue("members", e.getMembers().size()).log("cluster member joined");
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        LOG.atWarn().addKeyValue("member", e.getMember().getUuid()).addKeyValue("address", e.getMember().getAddress())
+            .addKeyValue("members", e.getMembers().size()).log("cluster member left");
+      }
+    }));
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(10);
     String ip = resolve("cluster.host", c.host());

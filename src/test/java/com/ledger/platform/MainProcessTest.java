@@ -95,6 +95,8 @@ class MainProcessTest {
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
       TestDatabase.drop(db);
     }
+    // a clean stop on request is a success (not 128 + 15)
+    assertThat(p.exitValue()).as("exit status after SIGTERM").isZero();
     assertThat(Files.readString(out.toPath())).contains("shutting down").contains("\"stopped\"");
   }
 

@@ -55,6 +55,7 @@ public final class TestApp implements AutoCloseable {
     o.put("http.host", "127.0.0.1");
     o.put("http.instances", 1);
     o.put("sandbox_bank.port", freePort());
+    o.put("management.port", freePort());  // the health/metrics listener of nodes without the http role
     o.put("auth.password.memory_kib", 4096);
     o.put("auth.password.iterations", 1);
     o.put("cluster.enabled", false);

@@ -55,6 +55,24 @@ public final class BankBreakers {
     return breakers.computeIfAbsent(remoteOf(endpoint), this::create).breaker;
   }
 
+  /**
+   * How long until this endpoint's breaker lets a call through: while open, until it half-opens; while half-open
+   * (its one probe is out), a moment; closed, 0.
+   */
+  public long retryInMs(String endpoint) {
+    Entry e = breakers.get(remoteOf(endpoint));
+    if (e == null) return 0;
+    return switch (e.breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1000;
+      case OPEN -> {
+        Instant opened = e.lastChange;
+        long left = opened.toEpochMilli() + cfg.breakerResetMs() - System.currentTimeMillis();
+        yield Math.max(250, left + 50);
+      }
+    };
+  }
+
   void countRejected(String endpoint) {
     Entry e = breakers.get(remoteOf(endpoint));
     if (e != null) e.rejected.incrementAndGet();

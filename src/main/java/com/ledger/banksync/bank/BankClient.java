@@ -1,5 +1,7 @@
 package com.ledger.banksync.bank;
 
+import com.ledger.platform.errors.LedgerException;
+
 import com.ledger.banksync.api.BankProtocol;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,10 +131,18 @@ public final class BankClient {
       boolean retry = o.retryable() && attempt <= cfg.retries() && delay <= Math.max(cfg.maxRetryAfterMs(), 1)
           && breaker.state() != CircuitBreakerState.OPEN
           && TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) > delay + 50;
-      var log = LOG.atWarn().addKeyValue("operation", op.tag).addKeyValue("outcome", o.metric())
+      // a refusal by the open breaker is not news (the breaker logged opening once): debug, not one WARN per call
+      var log = (o.metric().equals("rejected") ? LOG.atDebug() : LOG.atWarn()).addKeyValue("operation", op.tag)
+          .addKeyValue("outcome", o.metric())
           .addKeyValue("reason", o.error().code.reason()).addKeyValue("attempt", attempt).addKeyValue("retry", retry);
       if (retry) log = log.addKeyValue("retryInMs", delay);
       log.log("bank.call.failed");
+      if (!retry && o.metric().equals("rejected")) {
+        // refused by the open breaker without calling the bank: say when it lets a call through again
+        LedgerException le = o.error();
+        return Future.failedFuture(new LedgerException(le.code, le.getMessage(), le.details.copy()
+            .put("circuit", "open").put("retry_after_ms", breakers.retryInMs(endpoint))));
+      }
       if (!retry) return Future.failedFuture(o.error());
       return vertx.timer(Math.max(1, delay)).compose(v -> call(op, endpoint, deadlineNanos, attempt + 1, send));
     });

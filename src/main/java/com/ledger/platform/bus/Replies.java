@@ -58,6 +58,10 @@ public final class Replies {
           .addKeyValue("cid", m.headers().get(Bus.CORRELATION_HEADER))
           .setCause(err).log("unexpected failure");
     }
+    if (le.code == ErrorCode.SERVICE_UNAVAILABLE && com.ledger.platform.db.DbFailures.isTransient(err)) {
+      LOG.atWarn().addKeyValue("address", m.address()).addKeyValue("cid", m.headers().get(Bus.CORRELATION_HEADER))
+          .addKeyValue("cause", String.valueOf(err)).log("database unavailable; answered 503");
+    }
     m.fail(le.code.failureCode, encode(le));
   }
 
@@ -65,6 +69,9 @@ public final class Replies {
   public static LedgerException toLedger(Throwable err) {
     if (err instanceof LedgerException le) return le;
     if (err instanceof ReplyException re) return decode(re);
+    if (com.ledger.platform.db.DbFailures.isTransient(err)) {
+      return new LedgerException(ErrorCode.SERVICE_UNAVAILABLE, "The database is temporarily unavailable; retry");
+    }
     if (err instanceof io.vertx.pgclient.PgException) {
       return new LedgerException(ErrorCode.DATABASE_ERROR, ErrorCode.DATABASE_ERROR.title);
     }

@@ -7,7 +7,11 @@ import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.observability.NodeState;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -84,6 +88,9 @@ public class JobRunnerVerticle extends VerticleBase {
   private boolean rescuing;
   private long lastPrune;
   private Promise<Void> drained;
+  private boolean rescueAgain;
+  private UUID membership;
+  private HazelcastInstance membershipOf;
 
   /** A runner for {@code queue} with the node's configured concurrency for it ({@code jobs.queues}). */
   public JobRunnerVerticle(AppConfig app, NodeState node, String queue, WorkerFactory factory) {
@@ -113,6 +120,23 @@ public class JobRunnerVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.shared(vertx, db);
     runnerId = nodeName + ":" + queue + ":" + UUID.randomUUID().toString().substring(0, 8);
+    HazelcastInstance hz = hazelcast();
+    if (hz != null) {
+      // the cluster member id in locked_by lets a survivor end a dead node's leases the moment the member leaves
+      runnerId += "@" + hz.getCluster().getLocalMember().getUuid();
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      membership = hz.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent e) {}
+
+        @Override
+        public void memberRemoved(MembershipEvent e) {
+          String left = e.getMember().getUuid().toString();
+          ctx.runOnContext(v -> nodeLeft(left, cfg.leaseSeconds()));
+        }
+      });
+      membershipOf = hz;
+    }
     metrics = new JobMetrics(node == null ? null : node.registryName, queue);
     for (JobWorker w : factory.create(vertx, pool)) {
       workers.put(w.name(), w);
@@ -349,6 +373,7 @@ public class JobRunnerVerticle extends VerticleBase {
    * same transaction). {@code rescued}: the job was locked by {@link #rescue} (its runner lost the lease).
    */
   private Future<Void> fail(JobWorker worker, Job job, Throwable cause, boolean rescued) {
+    if (cause instanceof JobDeferred d && !rescued) return defer(job, d);
     LedgerException le = Replies.toLedger(cause);
     if (!(cause instanceof LedgerException)) {
       LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("worker", job.worker()).setCause(cause)
@@ -392,11 +417,66 @@ public class JobRunnerVerticle extends VerticleBase {
     });
   }
 
+  /** A dependency refused the attempt without trying it: due again at {@code d.at}, the attempt not spent. */
+  private Future<Void> defer(Job job, JobDeferred d) {
+    JobError error = new JobError(job.attempt(), Instant.now(), d.reason.code, d.reason.getMessage() + " (not attempted)");
+    Instant due = d.at.isBefore(Instant.now()) ? Instant.now() : d.at;
+    return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(mine -> mine
+            ? JobStore.defer(tx, job, error, due).map(true) : Future.succeededFuture(false)))
+        .map(mine -> {
+          metrics.outcome(job.worker(), mine ? "deferred" : "lease_lost");
+          if (mine) wakeAt(JobStore.ceilSecond(due));
+          return (Void) null;
+        }).recover(err -> {
+          LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("error", err.toString())
+              .log("job deferral not recorded; its lease will expire");
+          return Future.succeededFuture();
+        });
+  }
+
   /** Jobs of this queue whose lease expired: their runner died or hung. Each one fails as a {@code timeout}. */
   private void rescue() {
-    if (rescuing || stopping) return;
+    if (stopping) return;
+    if (rescuing) {
+      rescueAgain = true;
+      return;
+    }
     rescuing = true;
-    rescueNext(RESCUE_BATCH).onComplete(ar -> rescuing = false);
+    rescueAgain = false;
+    rescueNext(RESCUE_BATCH).onComplete(ar -> {
+      rescuing = false;
+      if (rescueAgain) rescue();
+    });
+  }
+
+  /** The Hazelcast instance of a clustered node, else null. */
+  private HazelcastInstance hazelcast() {
+    if (!vertx.isClustered()) return null;
+    return ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() instanceof HazelcastClusterManager h
+        ? h.getHazelcastInstance() : null;
+  }
+
+  /**
+   * Cluster membership says a node is gone: its leases on this queue end now and its jobs are rescued at once
+   * (completion stays fenced by runner and attempt, so a node that was only paused cannot complete them). Rows its
+   * still-open transactions hold are retried each second; the lease remains the fallback (e.g. a split cluster).
+   */
+  private void nodeLeft(String nodeId, int passesLeft) {
+    if (stopping || passesLeft <= 0) return;
+    JobStore.expireNode(pool, queue, nodeId).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.atWarn().addKeyValue("queue", queue).addKeyValue("member", nodeId).addKeyValue("error", ar.cause().toString())
+            .log("could not end the leases of a departed member; they will expire");
+        return;
+      }
+      int[] r = ar.result();
+      if (r[0] > 0) {
+        LOG.atInfo().addKeyValue("queue", queue).addKeyValue("member", nodeId).addKeyValue("jobs", r[0])
+            .log("rescuing the jobs of a departed cluster member");
+        rescue();
+      }
+      if (r[1] > 0) vertx.setTimer(1000, id -> nodeLeft(nodeId, passesLeft - 1));
+    });
   }
 
   private Future<Void> rescueNext(int budget) {
@@ -472,6 +552,13 @@ public class JobRunnerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (membership != null) {
+      try {
+        membershipOf.getCluster().removeMembershipListener(membership);
+      } catch (RuntimeException ignored) {
+        // Hazelcast already shut down
+      }
+    }
     if (pollTimer >= 0) vertx.cancelTimer(pollTimer);
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
     Future<Void> unregistered = wake == null ? Future.succeededFuture() : wake.unregister();

@@ -55,6 +55,12 @@ final class JobStore {
              locked_by = NULL, lease_until = NULL
       WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
 
+  /** Not attempted (a dependency refused the call): back to the queue for later with the attempt given back. */
+  private static final String DEFER = """
+      UPDATE jobs.jobs SET state = 'retryable', scheduled_at = $3, errors = errors || jsonb_build_array($4::jsonb),
+             attempt = attempt - 1, locked_by = NULL, lease_until = NULL
+      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+
   private static final String DEAD = """
       UPDATE jobs.jobs SET state = 'dead', dead_at = date_trunc('second', now()),
              errors = errors || jsonb_build_array($3::jsonb), locked_by = NULL, lease_until = NULL
@@ -71,6 +77,16 @@ final class JobStore {
              lease_until = NULL
       WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state = 'executing'
                    FOR UPDATE SKIP LOCKED)""";
+
+  /** The leases of a node that left the cluster end now (rows its open transactions still hold are skipped). */
+  private static final String EXPIRE_NODE = """
+      UPDATE jobs.jobs SET lease_until = now() - interval '1 second'
+      WHERE id IN (SELECT id FROM jobs.jobs WHERE queue = $1 AND state = 'executing' AND locked_by LIKE $2
+                     AND lease_until >= now()
+                   FOR UPDATE SKIP LOCKED)""";
+  private static final String HELD_BY_NODE = """
+      SELECT count(*) AS n FROM jobs.jobs WHERE queue = $1 AND state = 'executing' AND locked_by LIKE $2
+        AND lease_until >= now()""";
 
   private static final String DEPTH = "SELECT count(*) AS n FROM jobs.jobs WHERE queue = $1 AND state IN " + WAITING;
 
@@ -131,6 +147,11 @@ final class JobStore {
         .map(rows -> rows.iterator().next().getInteger("n") == 1);
   }
 
+  static Future<Void> defer(SqlClient tx, Job job, JobError error, Instant at) {
+    return tx.preparedQuery(DEFER).execute(Tuple.of(job.id(), job.attempt(), ceilSecond(at).atOffset(ZoneOffset.UTC), error.toJson()))
+        .mapEmpty();
+  }
+
   static Future<Void> retryLater(SqlClient tx, Job job, JobError error, Instant at) {
     return tx.preparedQuery(RETRY_LATER)
         .execute(Tuple.of(job.id(), job.attempt(), ceilSecond(at).atOffset(ZoneOffset.UTC), error.toJson()))
@@ -149,6 +170,14 @@ final class JobStore {
 
   static Future<Integer> release(SqlClient db, List<UUID> ids, String runnerId) {
     return db.preparedQuery(RELEASE).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId)).map(RowSet::rowCount);
+  }
+
+  /** End the leases of every runner whose id ends with {@code @<nodeId>}; answers how many, and how many are left. */
+  static Future<int[]> expireNode(SqlClient db, String queue, String nodeId) {
+    String like = "%@" + nodeId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return db.preparedQuery(EXPIRE_NODE).execute(Tuple.of(queue, like)).compose(done ->
+        db.preparedQuery(HELD_BY_NODE).execute(Tuple.of(queue, like))
+            .map(left -> new int[] {done.rowCount(), left.iterator().next().getLong("n").intValue()}));
   }
 
   static Future<Long> depth(SqlClient db, String queue) {
