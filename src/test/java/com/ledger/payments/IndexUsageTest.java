@@ -305,6 +305,8 @@ class IndexUsageTest {
         p(i.idempotencyUser(), i.idempotencyKey(), token, 201, "application/json", "{}"), idem);
     explain("IdempotencyRepository.RELEASE", k("IdempotencyRepository", "RELEASE"),
         p(i.idempotencyUser(), i.idempotencyKey(), token), idem);
+    explain("IdempotencyRepository.RENEW", k("IdempotencyRepository", "RENEW"),
+        p(i.idempotencyUser(), i.idempotencyKey(), token, 5), idem);
     explain("IdempotencyRepository.PURGE", k("IdempotencyRepository", "PURGE"), none,
         "idempotency_keys_expires_at_index");
 
@@ -383,10 +385,18 @@ class IndexUsageTest {
     explain("LoginRepository.dueForSync (whether a login is due depends on its own frequency: reads ACTIVE logins)",
         "SELECT " + loginColumns + " FROM " + loginFrom + "\n" + """
          WHERE l.status = 'ACTIVE'
-           AND coalesce(l.last_sync_at, l.inserted_at) + make_interval(secs => l.sync_frequency) <= now()
-           AND (l.last_scheduled_at IS NULL OR l.last_scheduled_at + make_interval(secs => l.sync_frequency) <= now())
-         ORDER BY coalesce(l.last_sync_at, l.inserted_at) ASC, l.id ASC LIMIT $1""", p(100), new String[0],
+           AND ((coalesce(l.last_sync_at, l.inserted_at) + make_interval(secs => l.sync_frequency) <= now()
+                 AND (l.last_scheduled_at IS NULL
+                      OR l.last_scheduled_at + make_interval(secs => l.sync_frequency) <= now()))
+             OR (l.sync_failures > 0
+                 AND l.last_sync_failed_at + make_interval(secs => least(l.sync_frequency::double precision,
+                       $2::double precision * power(2, least(l.sync_failures, 20) - 1))) <= now()
+                 AND (l.last_scheduled_at IS NULL OR l.last_scheduled_at <= l.last_sync_failed_at)))
+         ORDER BY coalesce(l.last_sync_at, l.inserted_at) ASC, l.id ASC LIMIT $1""", p(100, 60), new String[0],
         Set.of("user_bank_logins"));
+    explain("LoginRepository.markSyncFailed", """
+        UPDATE banksync.user_bank_logins SET sync_failures = sync_failures + 1,
+            last_sync_failed_at = date_trunc('second', now()) WHERE id = $1""", p(i.login()), login);
     explain("LoginRepository.markScheduled",
         "UPDATE banksync.user_bank_logins SET last_scheduled_at = date_trunc('second', now()) WHERE id = $1",
         p(i.login()), login);
@@ -433,6 +443,12 @@ class IndexUsageTest {
         tx -> Future.succeededFuture(p(jobIds, new Integer[] {1}, new JsonObject[] {new JsonObject()})), job);
     explain("JobStore.RETRY_LATER", k("JobStore", "RETRY_LATER"),
         p(i.job(), 1, OffsetDateTime.now(ZoneOffset.UTC), new JsonObject()), job);
+    explain("JobStore.DEFER", k("JobStore", "DEFER"),
+        p(i.job(), 1, OffsetDateTime.now(ZoneOffset.UTC), new JsonObject()), job);
+    explain("JobStore.EXPIRE_NODE", k("JobStore", "EXPIRE_NODE"), p("payments", "%@node-gone"),
+        "jobs_lease_until_index");
+    explain("JobStore.HELD_BY_NODE", k("JobStore", "HELD_BY_NODE"), p("payments", "%@node-gone"),
+        "jobs_lease_until_index");
     explain("JobStore.DEAD", k("JobStore", "DEAD"), p(i.job(), 1, new JsonObject()), job);
     explain("JobStore.HEARTBEAT", k("JobStore", "HEARTBEAT"), p(jobIds, "runner", 30), job);
     explain("JobStore.RELEASE", k("JobStore", "RELEASE"), p(jobIds, "runner"), job);
