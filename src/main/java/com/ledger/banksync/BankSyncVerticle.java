@@ -6,6 +6,7 @@ import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
+import com.ledger.platform.idempotency.Idempotency;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,8 @@ public final class BankSyncVerticle extends VerticleBase {
     LoginRepository loginRepo = new LoginRepository();
     SyncJobs jobs = new SyncJobs(vertx, SyncSettings.from(cfg));
     long budget = Math.max(500, cfg.http().requestTimeoutMs() - 1000);
-    LoginsHandler logins = new LoginsHandler(pool, loginRepo, runtime.client(vertx), runtime.cipher(), jobs, budget);
+    LoginsHandler logins = new LoginsHandler(pool, loginRepo, runtime.client(vertx), runtime.cipher(), jobs, budget,
+        new Idempotency(vertx, pool, Idempotency.Settings.from(cfg.raw())));
     WebhooksHandler webhooks = new WebhooksHandler(cfg, pool, loginRepo, jobs);
     BankRepository banks = new BankRepository();
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> webhooks.prune());

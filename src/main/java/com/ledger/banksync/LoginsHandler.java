@@ -7,6 +7,7 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.idempotency.Idempotency;
 import com.ledger.platform.security.TokenCipher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,21 +29,29 @@ final class LoginsHandler {
   private final TokenCipher cipher;
   private final SyncJobs jobs;
   private final long bankBudgetMs;
+  private final Idempotency idempotency;
 
-  LoginsHandler(Pool pool, LoginRepository logins, BankClient bank, TokenCipher cipher, SyncJobs jobs, long bankBudgetMs) {
+  LoginsHandler(Pool pool, LoginRepository logins, BankClient bank, TokenCipher cipher, SyncJobs jobs, long bankBudgetMs,
+      Idempotency idempotency) {
     this.pool = pool;
     this.logins = logins;
     this.bank = bank;
     this.cipher = cipher;
     this.jobs = jobs;
     this.bankBudgetMs = bankBudgetMs;
+    this.idempotency = idempotency;
   }
 
+  /**
+   * The checks and the bank's password grant run first, outside any transaction (no connection held across the
+   * bank call); the insert then runs in the Idempotency-Key's transaction, so with a key the login and its recorded
+   * response commit together.
+   */
   Future<ApiReply> create(ApiRequest req) {
     Caller caller = caller(req);
     UUID userId = UUID.fromString(caller.userId());
     LoginRequest in = LoginRequest.parse(req.body(), req.numbers());
-    return logins.findBranch(pool, in.branchId(), userId, in.username())
+    return idempotency.run(req, userId, () -> logins.findBranch(pool, in.branchId(), userId, in.username())
         .compose(branch -> {
           if (branch == null || !"ACTIVE".equals(branch.bankStatus())) {
             return LedgerException.<LoginRepository.Branch>fail(BANK_NOT_FOUND, "No active bank has this branch");
@@ -53,17 +63,17 @@ final class LoginsHandler {
           return Future.succeededFuture(branch);
         })
         .compose(branch -> bank.passwordGrant(branch.apiEndpoint(), in.username(), in.password(), bankBudgetMs)
-            .recover(LoginsHandler::asLoginCreateError)
-            .compose(t -> logins.insert(pool, userId, in.branchId(), in.username(), in.syncFrequency(),
+            .recover(LoginsHandler::asLoginCreateError)),
+        (db, t) -> logins.insert(db, userId, in.branchId(), in.username(), in.syncFrequency(),
                 cipher.encrypt(t.accessToken()), cipher.encrypt(t.refreshToken()), t.expiresAt(), t.scope(),
-                t.providerUserId())))
-        .recover(err -> err instanceof PgException pe && "23505".equals(pe.getSqlState()) ? alreadyExists()
-            : Future.failedFuture(err))
-        .map(login -> {
-          LOG.atInfo().addKeyValue("cid", req.correlationId()).addKeyValue("loginId", login.id())
-              .addKeyValue("userId", userId).log("bank_login.created");
-          return ApiReply.of(201, login.toJson(), new JsonObject().put("action", "created"));
-        });
+                t.providerUserId())
+            .recover(err -> err instanceof PgException pe && "23505".equals(pe.getSqlState()) ? alreadyExists()
+                : Future.failedFuture(err))
+            .map(login -> {
+              LOG.atInfo().addKeyValue("cid", req.correlationId()).addKeyValue("loginId", login.id())
+                  .addKeyValue("userId", userId).log("bank_login.created");
+              return ApiReply.of(201, login.toJson(), new JsonObject().put("action", "created"));
+            }));
   }
 
   Future<ApiReply> list(ApiRequest req) {
@@ -92,20 +102,28 @@ final class LoginsHandler {
         });
   }
 
+  /**
+   * With an Idempotency-Key the job's enqueue and the recorded ticket commit together; a repeat replays the ticket
+   * (and wakes no worker).
+   */
   Future<ApiReply> sync(ApiRequest req) {
     Caller caller = caller(req);
     UUID id = UUID.fromString(req.pathParam("id"));
-    return pool.withTransaction(tx -> logins.find(tx, id)
+    AtomicBoolean enqueued = new AtomicBoolean();
+    return idempotency.runInTransaction(req, UUID.fromString(caller.userId()), tx -> logins.find(tx, id)
         .compose(login -> {
           if (login == null) return LedgerException.<SyncTicket>fail(ACCOUNT_NOT_FOUND, "Bank login not found");
           if (!LoginAccess.canSync(caller, login.userId())) {
             return LedgerException.<SyncTicket>fail(INSUFFICIENT_PERMISSIONS, "Only the owner, support or an admin may sync this login");
           }
           return jobs.schedule(tx, login);
-        }))
+        })
         .map(ticket -> {
-          if (!ticket.duplicate()) jobs.wake();
+          enqueued.set(!ticket.duplicate());
           return ApiReply.of(202, ticket.toJson(), new JsonObject().put("action", "sync_scheduled"));
+        }))
+        .onSuccess(reply -> {
+          if (enqueued.get()) jobs.wake();  // after the commit
         });
   }
 

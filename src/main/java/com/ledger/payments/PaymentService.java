@@ -7,6 +7,7 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.idempotency.Idempotency;
 import com.ledger.platform.jobs.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +32,8 @@ final class PaymentService {
     this.cfg = cfg;
     this.policy = new TransferPolicy(cfg);
     this.posting = new Posting(policy, cfg);
-    this.idempotency = new Idempotency(vertx, pool, cfg);
+    this.idempotency = new Idempotency(vertx, pool, new Idempotency.Settings(cfg.idempotencyTtlHours(),
+        cfg.idempotencyStaleSeconds()));
   }
 
   // ------------------------------------------------------------------ create
@@ -117,15 +119,16 @@ final class PaymentService {
 
   // ------------------------------------------------------------------ cancel
 
+  /** With an Idempotency-Key, the cancel and its recorded response commit together; a repeat replays it. */
   Future<ApiReply> cancel(ApiRequest req) {
     Caller c = Requests.caller(req);
     UUID id = Requests.pathId(req);
-    return pool.withTransaction(tx -> PaymentRepository.lock(tx, id).compose(found -> {
+    return idempotency.runInTransaction(req, Requests.callerId(c), tx -> PaymentRepository.lock(tx, id).compose(found -> {
       Payment p = found.orElseThrow(() -> new LedgerException(PAYMENT_NOT_FOUND, "Payment not found"));
       if (!PaymentAccess.canCancel(c, p)) {
         return LedgerException.<Optional<Payment>>fail(INSUFFICIENT_PERMISSIONS, "You may not cancel this payment");
       }
       return PaymentRepository.transition(tx, id, Payment.PENDING, Payment.CANCELLED, null);
-    })).map(moved -> ApiReply.ok(moved.orElseThrow().toJson(), new JsonObject().put("action", "cancelled")));
+    }).map(moved -> ApiReply.ok(moved.orElseThrow().toJson(), new JsonObject().put("action", "cancelled"))));
   }
 }

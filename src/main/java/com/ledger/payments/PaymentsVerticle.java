@@ -6,6 +6,7 @@ import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Replies;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
+import com.ledger.platform.idempotency.Idempotency;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -35,6 +36,7 @@ public final class PaymentsVerticle extends VerticleBase {
     pool = Pools.shared(vertx, cfg.db());
     PaymentsConfig payments = PaymentsConfig.from(cfg.raw());
     PaymentService service = new PaymentService(vertx, pool, payments);
+    Idempotency keys = new Idempotency(vertx, pool, Idempotency.Settings.from(cfg.raw()));
     PaymentQueries queries = new PaymentQueries(pool, payments);
     AccountQueries accounts = new AccountQueries(pool);
     List<Future<Void>> registered = new ArrayList<>();
@@ -56,7 +58,7 @@ public final class PaymentsVerticle extends VerticleBase {
     serve(bus, registered, PaymentsApi.RECONCILIATIONS_CREATE, reconciliations::create);
     serve(bus, registered, PaymentsApi.RECONCILIATIONS_GET, reconciliations::get);
     registered.add(com.ledger.platform.bus.Consumers.internal(vertx, PaymentsApi.RECONCILE, reconciliations::reconcile));
-    purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> IdempotencyRepository.purgeExpired(pool)
+    purgeTimer = vertx.setPeriodic(PURGE_EVERY_MS, id -> keys.purgeExpired()
         .onSuccess(n -> {
           if (n > 0) LOG.atInfo().addKeyValue("deleted", n).log("expired idempotency keys purged");
         }));

@@ -1,5 +1,6 @@
 package com.ledger.payments;
 
+import com.ledger.platform.idempotency.Fingerprint;
 import static com.ledger.payments.Fixtures.body;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;

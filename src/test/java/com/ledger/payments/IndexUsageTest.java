@@ -60,7 +60,7 @@ class IndexUsageTest {
   private static final Pattern STATEMENT = Pattern.compile("^\\s*(SELECT|WITH|UPDATE|DELETE|INSERT)\\b.*",
       Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final String[] REPOSITORIES = {"com.ledger.payments.PaymentRepository",
-      "com.ledger.payments.AccountRepository", "com.ledger.payments.IdempotencyRepository",
+      "com.ledger.payments.AccountRepository", "com.ledger.platform.idempotency.IdempotencyRepository",
       "com.ledger.payments.SyncImportConsumer", "com.ledger.users.UserRepository",
       "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditLog", "com.ledger.platform.jobs.JobStore",
       "com.ledger.payments.Ledger", "com.ledger.payments.Reconciliations"};

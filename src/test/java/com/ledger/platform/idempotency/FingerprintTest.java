@@ -1,4 +1,4 @@
-package com.ledger.payments;
+package com.ledger.platform.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.ledger.payments;
+package com.ledger.platform.idempotency;
 
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -14,10 +14,10 @@ import java.util.TreeMap;
  * SPEC.md §6.9: SHA-256 (64 lowercase hex) of method + concrete path + canonical JSON of the parsed body (object
  * keys sorted at every level, no whitespace), so key order and formatting do not matter. Pure.
  */
-final class Fingerprint {
+public final class Fingerprint {
   private Fingerprint() {}
 
-  static String of(String method, String path, JsonObject body) {
+  public static String of(String method, String path, JsonObject body) {
     String text = method + " " + path + "\n" + canonical(body == null ? new JsonObject() : body);
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -1,4 +1,4 @@
-package com.ledger.payments;
+package com.ledger.platform.idempotency;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
