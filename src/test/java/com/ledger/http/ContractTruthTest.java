@@ -111,4 +111,20 @@ class ContractTruthTest {
     // the Prefer form stays for plain HTTP clients of the original, so process still lists its 202
     assertThat(sync.statuses()).contains("200", "202");
   }
+
+  /** SPEC.md §6.9 + issue 10: every unsafe operation a client may retry declares the key and its 409/422. */
+  @Test
+  void every_retryable_unsafe_operation_declares_the_idempotency_key() {
+    Set<String> keyed = Set.of("payments.create", "payments.process", "payments.process-async", "payments.cancel",
+        "banksync.logins-create", "banksync.sync-login");
+    List<String> declaring = new java.util.ArrayList<>();
+    for (Op o : operations()) {
+      if (o.op().getJsonArray("parameters", new JsonArray()).stream().map(Object::toString)
+          .noneMatch(p -> p.contains("IdempotencyKey"))) continue;
+      declaring.add(o.id());
+      assertThat(o.statuses()).as(o.id()).contains("400", "409", "422");
+      assertThat(o.op().getString("description")).as(o.id()).contains("Idempotency-Key");
+    }
+    assertThat(declaring).containsExactlyInAnyOrderElementsOf(keyed);
+  }
 }

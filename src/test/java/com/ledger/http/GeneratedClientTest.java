@@ -87,10 +87,10 @@ class GeneratedClientTest {
 
       // connect a bank, sync it, see the accounts and their transactions
       BankBranch branch = banks.banksyncBanksList(null).getData().get(0).getBranches().get(0);
-      var login = logins.banksyncLoginsCreate(new CreateBankLoginRequest().bankBranchId(branch.getId().toString())
+      var login = logins.banksyncLoginsCreate(null, new CreateBankLoginRequest().bankBranchId(branch.getId().toString())
           .username("jose" + UUID.randomUUID().toString().substring(0, 6)).password("bank-password-1")).getData();
       assertThat(logins.banksyncLoginsList().getData()).extracting(l -> l.getId()).containsExactly(login.getId());
-      var syncTicket = logins.banksyncSyncLogin(login.getId()).getData();
+      var syncTicket = logins.banksyncSyncLogin(login.getId(), "sync-" + UUID.randomUUID()).getData();
       awaitJob(jobs, syncTicket.getJobId());
       Account account = accounts.accountsList().getData().get(0);
       assertThat(accounts.accountsGet(account.getId()).getData().getBalance()).isEqualTo(account.getBalance());
@@ -117,7 +117,7 @@ class GeneratedClientTest {
       assertThat(payments.paymentsGet(later.getId()).getData().getStatus()).isEqualTo(PaymentStatus.COMPLETED);
 
       Payment dropped = payments.paymentsCreate(null, pay.description("Not needed")).getData();
-      assertThat(payments.paymentsCancel(dropped.getId()).getData().getStatus()).isEqualTo(PaymentStatus.CANCELLED);
+      assertThat(payments.paymentsCancel(dropped.getId(), "cancel-" + UUID.randomUUID()).getData().getStatus()).isEqualTo(PaymentStatus.CANCELLED);
       assertThat(payments.paymentsList(null, null, null, null, null, null, null).getData()).hasSize(3);
       assertThat(accounts.accountsGet(account.getId()).getData().getBalance())
           .isEqualTo(new java.math.BigDecimal(account.getBalance()).subtract(new java.math.BigDecimal("50.00"))

@@ -219,4 +219,74 @@ class IdempotencyTest extends PaymentsE2E {
     // afterwards every retry replays the same payment
     assertThat(post("/api/payments", b, u, key).header("idempotent-replayed")).isEqualTo("true");
   }
+
+  static Resp cancel(UUID payment, User u, String key) {
+    return api.send("DELETE", "/api/payments/" + payment, null, u.token(), Map.of("Idempotency-Key", key));
+  }
+
+  @Test
+  void cancelling_twice_with_one_key_cancels_once_and_replays() {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    UUID p = create(api, u, acc, "10.00", "DEBIT", "Cancel me");
+    UUID q = create(api, u, acc, "11.00", "DEBIT", "Keep me");
+    String key = "cancel-" + UUID.randomUUID();
+    Resp first = cancel(p, u, key);
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(first.data().getString("status")).isEqualTo("CANCELLED");
+    assertThat(first.header("idempotent-replayed")).isNull();
+    Resp again = cancel(p, u, key);
+    assertThat(again.status()).as(again.body()).isEqualTo(200);  // without the key: 403 (no longer PENDING)
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.header("idempotent-replayed")).isEqualTo("true");
+    // the same key on another payment (another path) or another operation is rejected and changes nothing
+    assertProblem(cancel(q, u, key), 422, "idempotency_key_reused");
+    assertProblem(post("/api/payments/" + q + "/process", null, u, key), 422, "idempotency_key_reused");
+    assertProblem(post("/api/payments", body(acc, "10.00", "DEBIT", "Cancel me"), u, key), 422, "idempotency_key_reused");
+    assertThat(fx.status(q)).isEqualTo("PENDING");
+    assertThat(fx.balance(acc)).isEqualTo("100.00");
+    // a key first used to create a payment does not cancel it
+    String createKey = "create-then-cancel-" + UUID.randomUUID();
+    UUID r = UUID.fromString(post("/api/payments", body(acc, "12.00", "DEBIT", "Made"), u, createKey).data().getString("id"));
+    assertProblem(cancel(r, u, createKey), 422, "idempotency_key_reused");
+    assertThat(fx.status(r)).isEqualTo("PENDING");
+    // a refused cancel (someone else's payment) is recorded and replayed
+    User stranger = fx.user();
+    String refusedKey = "cancel-refused-" + UUID.randomUUID();
+    Resp refused = cancel(q, stranger, refusedKey);
+    assertProblem(refused, 403, "insufficient_permissions");
+    Resp refusedAgain = cancel(q, stranger, refusedKey);
+    assertThat(refusedAgain.status()).isEqualTo(403);
+    assertThat(refusedAgain.body()).isEqualTo(refused.body());
+    assertThat(refusedAgain.header("idempotent-replayed")).isEqualTo("true");
+    assertThat(fx.status(q)).isEqualTo("PENDING");
+  }
+
+  @Test
+  void concurrent_cancels_with_one_key_cancel_once() throws Exception {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    UUID p = create(api, u, acc, "10.00", "DEBIT", "Cancel burst");
+    String key = "cancel-burst-" + UUID.randomUUID();
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    Set<String> bodies = new HashSet<>();
+    try {
+      List<CompletableFuture<Resp>> all = new ArrayList<>();
+      for (int i = 0; i < 10; i++) all.add(CompletableFuture.supplyAsync(() -> cancel(p, u, key), pool));
+      for (CompletableFuture<Resp> f : all) {
+        Resp r = f.get();
+        if (r.status() == 200) {
+          bodies.add(r.body());
+        } else {
+          // never 403: no repeat ran the cancel again
+          assertProblem(r, 409, "idempotency_key_in_use");
+          assertThat(r.header("retry-after")).isNotNull();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bodies).hasSize(1);
+    assertThat(fx.status(p)).isEqualTo("CANCELLED");
+  }
 }
