@@ -35,7 +35,8 @@ public final class BankSyncVerticle extends VerticleBase {
     SyncJobs jobs = new SyncJobs(vertx, SyncSettings.from(cfg));
     long budget = Math.max(500, cfg.http().requestTimeoutMs() - 1000);
     LoginsHandler logins = new LoginsHandler(pool, loginRepo, runtime.client(vertx), runtime.cipher(), jobs, budget,
-        new Idempotency(vertx, pool, Idempotency.Settings.from(cfg.raw())));
+        // bank-login bodies carry the bank password: their fingerprints are keyed MACs, not plain hashes
+        new Idempotency(vertx, pool, Idempotency.Settings.from(cfg.raw()), runtime.cipher()::mac));
     WebhooksHandler webhooks = new WebhooksHandler(cfg, pool, loginRepo, jobs);
     BankRepository banks = new BankRepository();
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> webhooks.prune());

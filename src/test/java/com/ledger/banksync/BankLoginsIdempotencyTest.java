@@ -3,6 +3,7 @@ package com.ledger.banksync;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ledger.platform.idempotency.Fingerprint;
 import com.ledger.support.Api;
 import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonObject;
@@ -70,6 +71,10 @@ class BankLoginsIdempotencyTest {
     assertThat(again.header("content-type")).startsWith("application/json");
     assertThat(fx.count("SELECT count(*) FROM banksync.user_bank_logins WHERE user_id = ?", u.id())).isEqualTo(1);
     assertThat(fx.counter("requests /oauth2/token") - grantsBefore).as("one password grant at the bank").isEqualTo(1);
+    // the body holds the bank password: its stored fingerprint is a keyed MAC, not a plain hash one could brute-force
+    String stored = fx.string("SELECT fingerprint FROM payments.idempotency_keys WHERE user_id = ? AND key = ?", u.id(), key);
+    assertThat(stored).matches("[0-9a-f]{64}")
+        .isNotEqualTo(Fingerprint.of("POST", "/api/bank-logins", login(b, "idem1")));
     // the same key on another body, or on another operation, is rejected and does nothing
     assertProblem(send("POST", "/api/bank-logins", login(b, "idem2"), u, key), 422, "idempotency_key_reused");
     UUID id = UUID.fromString(first.data().getString("id"));

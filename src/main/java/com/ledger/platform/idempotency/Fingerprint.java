@@ -18,7 +18,15 @@ public final class Fingerprint {
   private Fingerprint() {}
 
   public static String of(String method, String path, JsonObject body) {
-    String text = method + " " + path + "\n" + canonical(body == null ? new JsonObject() : body);
+    return sha256(text(method, path, body));
+  }
+
+  /** What is digested: method, concrete path and canonical body. */
+  static String text(String method, String path, JsonObject body) {
+    return method + " " + path + "\n" + canonical(body == null ? new JsonObject() : body);
+  }
+
+  static String sha256(String text) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));

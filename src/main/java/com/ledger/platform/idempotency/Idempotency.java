@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -55,6 +56,7 @@ public final class Idempotency {
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final Settings cfg;
+  private final UnaryOperator<String> digest;
 
   /**
    * @param ttlHours how long a key is remembered (SPEC.md §6.9: 24 h)
@@ -71,9 +73,19 @@ public final class Idempotency {
   }
 
   public Idempotency(io.vertx.core.Vertx vertx, Pool pool, Settings cfg) {
+    this(vertx, pool, cfg, Fingerprint::sha256);
+  }
+
+  /**
+   * @param digest turns the fingerprint's text into the stored 64-hex fingerprint: SHA-256 by default; a keyed MAC
+   *               (e.g. {@code TokenCipher::mac}) for operations whose body holds a secret (a bank password), so
+   *               the stored fingerprint cannot be brute-forced offline
+   */
+  public Idempotency(io.vertx.core.Vertx vertx, Pool pool, Settings cfg, UnaryOperator<String> digest) {
     this.vertx = vertx;
     this.pool = pool;
     this.cfg = cfg;
+    this.digest = digest;
   }
 
   /** A rendered response: what the client got, and what a replay returns. */
@@ -113,7 +125,7 @@ public final class Idempotency {
       return LedgerException.fail(ErrorCode.INVALID_IDEMPOTENCY_KEY,
           "Idempotency-Key must be 1 to 255 visible ASCII characters");
     }
-    String fp = Fingerprint.of(req.method(), req.uri(), req.body());
+    String fp = digest.apply(Fingerprint.text(req.method(), req.uri(), req.body()));
     return claim(userId, key, fp).compose(token -> token == null
         ? existing(userId, key, fp)
         : execute(req, userId, key, token, before, op));

@@ -6,7 +6,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -16,11 +18,19 @@ public final class TokenCipher {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
   private final SecretKeySpec key;
+  private final SecretKeySpec macKey;
   private final SecureRandom random = new SecureRandom();
 
   public TokenCipher(byte[] key) {
     if (key.length != 32) throw new IllegalArgumentException("AES-256 key must be 32 bytes");
     this.key = new SecretKeySpec(key, "AES");
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("ledger-mac:".getBytes(StandardCharsets.US_ASCII));
+      this.macKey = new SecretKeySpec(sha.digest(key), "HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A key derived from another secret (dev only, when no explicit key is configured). */
@@ -44,6 +54,21 @@ public final class TokenCipher {
       return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("encryption failed", e);
+    }
+  }
+
+  /**
+   * HMAC-SHA256 (64 lowercase hex) under a key derived from this one: a digest of text that holds a secret (an
+   * Idempotency-Key fingerprint of a request carrying a bank password) which, unlike a plain hash, cannot be guessed
+   * offline from a database copy.
+   */
+  public String mac(String text) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(macKey);
+      return HexFormat.of().formatHex(m.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("mac failed", e);
     }
   }
 
