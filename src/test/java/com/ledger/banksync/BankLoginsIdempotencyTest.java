@@ -93,6 +93,24 @@ class BankLoginsIdempotencyTest {
   }
 
   @Test
+  void a_bank_outage_releases_the_key_so_a_keyed_retry_connects() {
+    var u = fx.user("user");
+    var b = fx.bank("US");
+    String key = "login-outage-" + UUID.randomUUID();
+    fx.faults(new JsonObject().put("fail", new JsonObject().put("path", "/oauth2/token").put("status", 500).put("count", 10)));
+    Api.Resp failed = send("POST", "/api/bank-logins", login(b, "outage1"), u, key);
+    assertProblem(failed, 503, "bank_api_error");
+    assertThat(fx.count("SELECT count(*) FROM payments.idempotency_keys WHERE user_id = ? AND key = ?", u.id(), key))
+        .as("a 5xx releases the key").isZero();
+    fx.resetSandbox();
+    Api.Resp retried = send("POST", "/api/bank-logins", login(b, "outage1"), u, key);
+    assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+    assertThat(retried.header("idempotent-replayed")).isNull();
+    assertThat(send("POST", "/api/bank-logins", login(b, "outage1"), u, key).header("idempotent-replayed")).isEqualTo("true");
+    assertThat(fx.count("SELECT count(*) FROM banksync.user_bank_logins WHERE user_id = ?", u.id())).isEqualTo(1);
+  }
+
+  @Test
   void concurrent_creates_with_one_key_make_one_login_and_one_bank_call() throws Exception {
     var u = fx.user("user");
     var b = fx.bank("US");
