@@ -26,4 +26,13 @@ class FingerprintTest {
     assertThat(Fingerprint.canonical(new JsonObject("{\"z\":null,\"a\":\"\\u00e9\",\"m\":[{\"k\":true,\"c\":1.5}]}")))
         .isEqualTo("{\"a\":\"é\",\"m\":[{\"c\":1.5,\"k\":true}],\"z\":null}");
   }
+
+  @Test
+  void a_keyed_digest_is_stable_per_key_and_unguessable_without_it() {
+    var one = com.ledger.platform.security.TokenCipher.derivedFrom("secret-one");
+    var two = com.ledger.platform.security.TokenCipher.derivedFrom("secret-two");
+    String text = Fingerprint.text("POST", "/api/bank-logins", new JsonObject().put("password", "hunter2"));
+    assertThat(one.mac(text)).matches("[0-9a-f]{64}").isEqualTo(one.mac(text))
+        .isNotEqualTo(two.mac(text)).isNotEqualTo(Fingerprint.sha256(text));
+  }
 }
