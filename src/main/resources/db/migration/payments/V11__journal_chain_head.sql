@@ -9,6 +9,7 @@
 --   * the entry id is taken from its sequence first, so the hash is computed once in PL/pgSQL, and every write of the
 --     posting (balance and head, ledger row, entry, its two lines, payment COMPLETED) is one statement: the journal
 --     adds no statement to the posting's round of executor start-ups (V6 added one, reading the head besides).
+--   * one CHECK per journal table instead of five (the same rules): each is rebuilt for every writing statement.
 --   * the deferred balance check of an entry reads its lines once (one index range, one aggregate) and only falls
 --     back to the per-currency check of payments/V6 when that read does not show a balanced one-currency entry.
 --
@@ -26,6 +27,23 @@ UPDATE payments.user_bank_accounts a
          WHERE l.account_id IS NOT NULL
          ORDER BY l.account_id, l.seq DESC) h
  WHERE h.account_id = a.id;
+
+-- ---------------------------------------------------------------- the row checks, fewer and smaller
+
+-- PostgreSQL rebuilds every CHECK of a table (parsed from its stored form, then planned) for each statement that
+-- writes it: payments/V6's five journal CHECKs were a visible share of the posting. The same rules, one per table:
+--   a line is on exactly one of a user account (then chained: seq and hash set) or a system account (then neither):
+--   num_nulls(account_id, seq, hash) is 0 for a user line and 3 for a system line, i.e. 3 × num_nonnulls(system_account).
+ALTER TABLE payments.journal_lines
+    DROP CONSTRAINT journal_lines_one_account_check,
+    DROP CONSTRAINT journal_lines_chain_check,
+    DROP CONSTRAINT journal_lines_currency_check,
+    ADD CONSTRAINT journal_lines_check
+        CHECK (num_nulls(account_id, seq, hash) = 3 * num_nonnulls(system_account) AND currency ~ '^[A-Z]{3}$');
+ALTER TABLE payments.journal_entries
+    DROP CONSTRAINT journal_entries_source_type_check,
+    DROP CONSTRAINT journal_entries_currency_check,
+    ADD CONSTRAINT journal_entries_check CHECK (source_type IN ('payment', 'opening') AND currency ~ '^[A-Z]{3}$');
 
 -- ---------------------------------------------------------------- the deferred balance check
 
