@@ -106,6 +106,26 @@ class JournalTamperTest extends PaymentsE2E {
     assertThat(chain).containsExactly("chain_broken " + second);
   }
 
+  @Test
+  @Order(3)
+  void a_chain_head_moved_on_the_account_row_is_reported() {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "30.00");
+    UUID p = create(api, u, acc, "3.00", "DEBIT", "h");
+    assertThat(api.post("/api/payments/" + p + "/process", null, u.token()).status()).isEqualTo(200);
+    assertThat(fx.queryStrings("SELECT kind FROM payments.ledger_verify() WHERE account_id = ?", acc)).isEmpty();
+    // the head (payments/V11) set back to the opening line: the next posting would fork the chain
+    fx.exec("UPDATE payments.user_bank_accounts SET journal_seq = 1, journal_hash = (SELECT hash FROM "
+        + "payments.journal_lines WHERE account_id = '%s' AND seq = 1) WHERE id = '%s'".formatted(acc, acc));
+    assertThat(fx.queryStrings("SELECT kind || ' ' || coalesce(entry_id::text, '-') FROM payments.ledger_verify() "
+        + "WHERE account_id = ?", acc)).containsExactly("chain_broken -");
+    // and the unique (account_id, seq) refuses that fork: the posting fails, nothing is written
+    UUID q = create(api, u, acc, "1.00", "DEBIT", "fork");
+    assertThat(api.post("/api/payments/" + q + "/process", null, u.token()).status()).isNotEqualTo(200);
+    assertThat(fx.queryString("SELECT balance::text FROM payments.user_bank_accounts WHERE id = ?", acc))
+        .isEqualTo("27.00");
+  }
+
   private static JsonObject verify(User admin) {
     Resp r = api.get("/api/admin/ledger/verify", admin.token());
     assertThat(r.status()).as(r.body()).isEqualTo(200);

@@ -89,6 +89,12 @@ class JournalUpgradeTest {
           .containsOnly("settlement:OLD_BANK");
       assertThat(query(url, "SELECT count(*)::text FROM payments.journal_entries WHERE source_type = 'opening'"))
           .containsExactly("2");
+      // payments/V11 gave every account existing before it its chain head: its last line's seq and hash
+      assertThat(query(url, """
+          SELECT a.account_name || ' ' || a.journal_seq || ' ' || (a.journal_hash = l.hash)
+            FROM payments.user_bank_accounts a
+            JOIN payments.journal_lines l ON l.account_id = a.id AND l.seq = a.journal_seq
+           ORDER BY a.account_name""")).containsExactly("Empty 1 true", "Seeded 4 true");
       // after the upgrade the posting journals itself
       try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement()) {
         st.execute("SELECT payments.process_payment('00000000-0000-0000-0000-0000000000e3', "
@@ -96,6 +102,8 @@ class JournalUpgradeTest {
       }
       assertThat(query(url, "SELECT balance::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
           .containsExactly("1513.50");
+      assertThat(query(url, "SELECT journal_seq::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
+          .containsExactly("5");
       assertThat(query(url, "SELECT kind FROM payments.ledger_verify()")).isEmpty();
     } finally {
       TestDatabase.drop(url);
