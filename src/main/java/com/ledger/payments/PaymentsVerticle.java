@@ -3,6 +3,7 @@ package com.ledger.payments;
 import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
+import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.bus.Replies;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
@@ -43,8 +44,12 @@ public final class PaymentsVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     serve(bus, registered, PaymentsApi.CREATE, service::create);
     serve(bus, registered, PaymentsApi.VALIDATE, service::validate);
-    serve(bus, registered, PaymentsApi.PROCESS, service::process);
-    serve(bus, registered, PaymentsApi.PROCESS_ASYNC, service::processAsync);
+    // The posting routes run on the HTTP event loop that took the request (Lanes): PaymentService is stateless (the
+    // shared pool, the config) and the posting is one statement, so the hop to this verticle's event loop and back
+    // was most of the request's cost outside PostgreSQL (issue 8 profile: one loop ran this verticle, half the HTTP
+    // requests and most connections). The cluster-wide addresses stay served here.
+    registered.add(Consumers.lane(vertx, PaymentsApi.PROCESS, service::process));
+    registered.add(Consumers.lane(vertx, PaymentsApi.PROCESS_ASYNC, service::processAsync));
     serve(bus, registered, PaymentsApi.CANCEL, service::cancel);
     serve(bus, registered, PaymentsApi.LIST, queries::list);
     serve(bus, registered, PaymentsApi.GET, queries::get);
