@@ -32,8 +32,7 @@ final class PaymentService {
     this.cfg = cfg;
     this.policy = new TransferPolicy(cfg);
     this.posting = new Posting(policy, cfg);
-    this.idempotency = new Idempotency(vertx, pool, new Idempotency.Settings(cfg.idempotencyTtlHours(),
-        cfg.idempotencyStaleSeconds()));
+    this.idempotency = new Idempotency(vertx, pool, cfg.idempotency());
   }
 
   // ------------------------------------------------------------------ create

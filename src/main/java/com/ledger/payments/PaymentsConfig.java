@@ -1,19 +1,17 @@
 package com.ledger.payments;
 
 import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.idempotency.Idempotency;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.Map;
 
 /**
- * The {@code payments} section (SPEC.md §6.2, §6.9): limits, the duplicate window, Idempotency-Key retention.
- *
- * @param idempotencyStaleSeconds the lease of an {@code in_progress} key: its request renews it every third of
- *                                this while it runs, so a key not renewed for this long (its owner died) may be
- *                                claimed again
+ * The {@code payments} section (SPEC.md §6.2, §6.9): limits, the duplicate window, and the Idempotency-Key
+ * settings (read by {@link Idempotency.Settings#from}, the one reader of those keys: banksync uses them too).
  */
 public record PaymentsConfig(BigDecimal maxSingleTransaction, Map<String, BigDecimal> dailyLimits,
-    BigDecimal defaultDailyLimit, int duplicateWindowMinutes, int idempotencyTtlHours, int idempotencyStaleSeconds) {
+    BigDecimal defaultDailyLimit, int duplicateWindowMinutes, Idempotency.Settings idempotency) {
 
   public static PaymentsConfig from(JsonObject raw) {
     ConfigReader p = ConfigReader.root(raw).child("payments");
@@ -23,7 +21,7 @@ public record PaymentsConfig(BigDecimal maxSingleTransaction, Map<String, BigDec
             "CREDIT", p.money("credit_daily_limit", "2000.00"),
             "INVESTMENT", p.money("investment_daily_limit", "5000.00")),
         p.money("default_daily_limit", "1000.00"), p.integer("duplicate_window_minutes", 5, 0, 1440),
-        p.integer("idempotency_ttl_hours", 24, 1, 24 * 30), p.integer("idempotency_stale_seconds", 5, 2, 86_400));
+        Idempotency.Settings.from(raw));
   }
 
   public BigDecimal dailyLimit(String accountType) {
