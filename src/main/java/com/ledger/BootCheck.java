@@ -3,12 +3,12 @@ package com.ledger;
 import com.ledger.auth.AuthVerticle;
 import com.ledger.banksync.SyncSettings;
 import com.ledger.banksync.bank.BankConfig;
-import com.ledger.http.ConfigTimeouts;
 import com.ledger.payments.PaymentsConfig;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigException;
 import com.ledger.platform.jobs.JobsConfig;
 import com.ledger.platform.security.Secrets;
+import com.ledger.platform.security.UserCache;
 import com.ledger.sandbox.SandboxConfig;
 import com.ledger.users.UserVerticle;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class BootCheck {
     UserVerticle.passwordRules(cfg);
     UserVerticle.hashThreads(cfg);
     AuthVerticle.checkConfig(cfg);
-    ConfigTimeouts.statusCacheMs(cfg);
+    UserCache.ttlMs(cfg);
     Secrets.passwordParams(cfg);
     if (cfg.seedDemoData() || Verticles.runsBankSync(cfg)) Secrets.bankTokenCipher(cfg);  // required in prod then
   }

@@ -41,7 +41,7 @@ public final class BankSyncVerticle extends VerticleBase {
     BankRepository banks = new BankRepository();
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> webhooks.prune());
     return Future.all(List.of(
-        serve(BankSyncApi.BANKS_LIST, req -> banks.listActive(pool, blankToNull(req.queryParam("country")))
+        serve(BankSyncApi.BANKS_LIST, req -> banks.listActive(pool, countryFilter(req.queryParam("country")))
             .map(list -> ApiReply.ok(list, new JsonObject().put("total_count", list.size())))),
         serve(BankSyncApi.LOGINS_CREATE, logins::create),
         serve(BankSyncApi.LOGINS_LIST, logins::list),
@@ -58,7 +58,8 @@ public final class BankSyncVerticle extends VerticleBase {
     return Consumers.api(vertx, address, handler);
   }
 
-  private static String blankToNull(String s) {
+  /** The {@code country} query filter: trimmed and upper-cased, or null (no filter) when absent or blank. */
+  private static String countryFilter(String s) {
     return s == null || s.isBlank() ? null : s.trim().toUpperCase(java.util.Locale.ROOT);
   }
 

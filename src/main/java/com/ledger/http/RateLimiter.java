@@ -80,6 +80,7 @@ public final class RateLimiter {
     });
   }
 
+  /** The keys currently held; only RateLimiterTest reads it (to see {@link #evictIdle} drop idle keys). */
   int trackedKeys() {
     return windows.size();
   }

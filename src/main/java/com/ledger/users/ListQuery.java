@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** Pure parsing of the user listing's sort and cursor (SPEC.md §2.3); paging is {@link com.ledger.platform.bus.Paging}. */
+/** Pure parsing of the user listing's sort and cursor (SPEC.md §2.3); paging is {@link com.ledger.platform.paging.Paging}. */
 public final class ListQuery {
   /** Sortable fields → columns (a constant map: nothing the client sends reaches the SQL text). */
   static final Map<String, String> SORT_COLUMNS = Map.of(

@@ -2,7 +2,7 @@ package com.ledger.users;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
-import com.ledger.platform.bus.Paging;
+import com.ledger.platform.paging.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;

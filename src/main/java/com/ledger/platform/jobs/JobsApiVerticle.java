@@ -1,6 +1,6 @@
 package com.ledger.platform.jobs;
 
-import com.ledger.platform.bus.Paging;
+import com.ledger.platform.paging.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;

@@ -1,4 +1,4 @@
-package com.ledger.platform.bus;
+package com.ledger.platform.paging;
 
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package com.ledger.platform.bus;
+package com.ledger.platform.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
