@@ -7,7 +7,7 @@ import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.security.TokenVerifier;
-import com.ledger.platform.security.UserCache;
+import com.ledger.users.api.UserStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -57,7 +57,7 @@ final class SessionService {
       String jti = claims.getString("jti");
       return users.status(userId, cid).compose(st -> {
         if (!st.getBoolean("found", false)) throw new LedgerException(INVALID_TOKEN, "The token's user no longer exists");
-        if (!UserCache.isActive(st)) throw new LedgerException(ACCOUNT_INACTIVE, "The user account is not active");
+        if (!UserStatus.isActive(st)) throw new LedgerException(ACCOUNT_INACTIVE, "The user account is not active");
         return stored(jti, userId).compose(row -> {
           if (row.revoked()) return refused(req, jti, row);
           return rotate(jti, row, userId, st.getString("email"), st.getString("role"))

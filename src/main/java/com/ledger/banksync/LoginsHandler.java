@@ -6,13 +6,13 @@ import com.ledger.banksync.bank.BankClient;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
+import com.ledger.platform.db.SqlStates;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.idempotency.Idempotency;
 import com.ledger.platform.security.TokenCipher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +67,7 @@ final class LoginsHandler {
         (db, t) -> logins.insert(db, userId, in.branchId(), in.username(), in.syncFrequency(),
                 cipher.encrypt(t.accessToken()), cipher.encrypt(t.refreshToken()), t.expiresAt(), t.scope(),
                 t.providerUserId())
-            .recover(err -> err instanceof PgException pe && "23505".equals(pe.getSqlState()) ? alreadyExists()
+            .recover(err -> SqlStates.isUniqueViolation(err) ? alreadyExists()
                 : Future.failedFuture(err))
             .map(login -> {
               LOG.atInfo().addKeyValue("cid", req.correlationId()).addKeyValue("loginId", login.id())
@@ -87,7 +87,7 @@ final class LoginsHandler {
 
   Future<ApiReply> delete(ApiRequest req) {
     Caller caller = caller(req);
-    UUID id = UUID.fromString(req.pathParam("id"));
+    UUID id = req.pathId();
     return pool.withTransaction(tx -> logins.find(tx, id)
         .compose(login -> {
           if (login == null) return LedgerException.<Void>fail(ACCOUNT_NOT_FOUND, "Bank login not found");
@@ -108,7 +108,7 @@ final class LoginsHandler {
    */
   Future<ApiReply> sync(ApiRequest req) {
     Caller caller = caller(req);
-    UUID id = UUID.fromString(req.pathParam("id"));
+    UUID id = req.pathId();
     AtomicBoolean enqueued = new AtomicBoolean();
     return idempotency.runInTransaction(req, UUID.fromString(caller.userId()), tx -> logins.find(tx, id)
         .compose(login -> {

@@ -5,6 +5,7 @@ import static com.ledger.platform.errors.ErrorCode.*;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.security.TokenVerifier;
 import com.ledger.platform.security.UserCache;
+import com.ledger.users.api.UserStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +80,7 @@ public final class BearerAuth implements JWTAuthHandler {
   private Future<JsonObject> admit(RoutingContext rc, JsonObject claims, JsonObject found) {
     JsonObject user = UserCache.user(found);
     if (user == null) return LedgerException.fail(INVALID_TOKEN, "The token's user no longer exists");
-    if (!UserCache.isActive(user)) return LedgerException.fail(ACCOUNT_INACTIVE, "The user account is not active");
+    if (!UserStatus.isActive(user)) return LedgerException.fail(ACCOUNT_INACTIVE, "The user account is not active");
     String role = user.getString("role");
     List<String> allowed = requiredRoles(rc);
     if (!allowed.isEmpty() && !allowed.contains(role)) {

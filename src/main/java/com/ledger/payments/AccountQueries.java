@@ -2,11 +2,12 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
-import com.ledger.platform.paging.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.paging.KeysetCursor;
+import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +49,7 @@ final class AccountQueries {
       OffsetDateTime from = QueryParams.dateTime(req.queryParam("date_from"), "date_from");
       OffsetDateTime to = QueryParams.dateTime(req.queryParam("date_to"), "date_to");
       int limit = Paging.pageSize(req.queryParam("limit"));
-      QueryParams.Cursor after = QueryParams.cursor(req.queryParam("cursor")).orElse(null);
+      KeysetCursor after = QueryParams.cursor(req.queryParam("cursor"));
       return AccountRepository.transactions(pool, a.id(), direction, from, to, after, limit + 1).map(rows -> {
         boolean more = rows.size() > limit;
         List<LedgerEntry> page = more ? rows.subList(0, limit) : rows;

@@ -1,5 +1,6 @@
 package com.ledger.payments;
 
+import com.ledger.platform.paging.KeysetCursor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -43,17 +44,17 @@ final class AccountRepository {
    * (account_id, posted_at, id) whatever the account's history, for the first page and every later one.
    */
   static SqlFilter.Query transactionsQuery(UUID accountId, String direction, OffsetDateTime from, OffsetDateTime to,
-      QueryParams.Cursor after, int limit) {
+      KeysetCursor after, int limit) {
     SqlFilter w = SqlFilter.where("account_id = ?", accountId).and("direction = ?", direction)
         .and("posted_at >= ?", from).and("posted_at <= ?", to)
-        .and("(posted_at, id) < (?, ?)", after == null ? null : after.postedAt(), after == null ? null : after.id());
+        .and("(posted_at, id) < (?, ?)", after == null ? null : after.at(), after == null ? null : after.id());
     String sql = "SELECT * FROM payments.transactions" + w.sql() + " ORDER BY posted_at DESC, id DESC"
         + " LIMIT " + w.bind(limit);
     return new SqlFilter.Query(sql, w.params());
   }
 
   static Future<List<LedgerEntry>> transactions(SqlClient db, UUID accountId, String direction, OffsetDateTime from,
-      OffsetDateTime to, QueryParams.Cursor after, int limit) {
+      OffsetDateTime to, KeysetCursor after, int limit) {
     SqlFilter.Query q = transactionsQuery(accountId, direction, from, to, after, limit);
     return db.preparedQuery(q.sql()).execute(q.params()).map(rows -> {
       List<LedgerEntry> out = new ArrayList<>(rows.size());

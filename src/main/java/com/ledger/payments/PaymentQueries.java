@@ -2,11 +2,11 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
-import com.ledger.platform.paging.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

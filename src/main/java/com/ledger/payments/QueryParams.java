@@ -2,20 +2,15 @@ package com.ledger.payments;
 
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
-import io.vertx.core.json.JsonObject;
+import com.ledger.platform.paging.KeysetCursor;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /** Query parameters as SPEC.md §2.1 reads them (they arrive as strings; defaults are applied here). Pure. */
 final class QueryParams {
   private QueryParams() {}
-
-  /** A keyset position: rows strictly after ({@code postedAt}, {@code id}) in descending order. */
-  record Cursor(OffsetDateTime postedAt, UUID id) {}
 
   /** An enum filter, trimmed and upper-cased; absent → null; not allowed → 400 with {@code invalid}. */
   static String enumFilter(String raw, String field, Set<String> allowed, ErrorCode invalid) {
@@ -39,15 +34,12 @@ final class QueryParams {
     }
   }
 
-  /** {@code {"posted_at": "<RFC 3339>", "id": "<uuid>"}}; anything malformed → empty (first page). */
-  static Optional<Cursor> cursor(String raw) {
-    if (raw == null || raw.isBlank()) return Optional.empty();
-    try {
-      JsonObject j = new JsonObject(raw);
-      return Optional.of(new Cursor(OffsetDateTime.parse(j.getString("posted_at")), UUID.fromString(j.getString("id"))));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+  /**
+   * The ledger's keyset cursor {@code {"posted_at": "<RFC 3339>", "id": "<uuid>"}}: rows strictly after it in
+   * descending order; anything malformed → null (first page).
+   */
+  static KeysetCursor cursor(String raw) {
+    return KeysetCursor.parse(raw, "posted_at");
   }
 
 }

@@ -19,13 +19,9 @@ final class Requests {
     return UUID.fromString(c.userId());
   }
 
-  /** The path id (the edge already checked its format). */
+  /** The path id: {@link ApiRequest#pathId()}. */
   static UUID pathId(ApiRequest req) {
-    try {
-      return UUID.fromString(req.pathParam("id"));
-    } catch (RuntimeException e) {
-      throw LedgerException.field(ErrorCode.INVALID_UUID_FORMAT, "id", "id must be a UUID");
-    }
+    return req.pathId();
   }
 
   /** {@code Prefer: respond-async} (RFC 7240; other preferences may accompany it). */

@@ -4,13 +4,13 @@ import com.ledger.payments.api.SyncImportApi;
 import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
+import com.ledger.platform.db.SqlStates;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -72,7 +72,7 @@ public final class SyncImportConsumer extends VerticleBase {
         chain = chain.compose(v -> importAccount(tx, loginId, userId, a, totals));
       }
       return chain.map(totals);
-    }).recover(err -> err instanceof PgException pe && "23503".equals(pe.getSqlState())
+    }).recover(err -> SqlStates.isForeignKeyViolation(err)
         ? LedgerException.fail(ErrorCode.ACCOUNT_NOT_FOUND, "The bank login no longer exists")
         : Future.failedFuture(err));
   }

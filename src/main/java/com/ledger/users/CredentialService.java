@@ -1,5 +1,6 @@
 package com.ledger.users;
 
+import com.ledger.users.api.UserStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -33,7 +34,7 @@ final class CredentialService {
       String userId = c.user().getString("id");
       return hashing.verify(password, c.hash()).compose(ok -> {
         if (!ok) return Future.succeededFuture(verdict("invalid", userId));
-        if (!UserJson.isActive(c.user())) return Future.succeededFuture(verdict("inactive", userId));
+        if (!UserStatus.isActive(c.user())) return Future.succeededFuture(verdict("inactive", userId));
         return rehashIfWeak(UUID.fromString(userId), password, c.hash())
             .map(x -> verdict("ok", userId).put("user", c.user()));
       });

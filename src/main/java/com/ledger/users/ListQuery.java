@@ -1,14 +1,13 @@
 package com.ledger.users;
 
+import com.ledger.platform.paging.KeysetCursor;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /** Pure parsing of the user listing's sort and cursor (SPEC.md §2.3); paging is {@link com.ledger.platform.paging.Paging}. */
 public final class ListQuery {
@@ -17,9 +16,6 @@ public final class ListQuery {
       "email", "email", "full_name", "full_name", "role", "role", "status", "status",
       "inserted_at", "inserted_at", "created_at", "inserted_at", "updated_at", "updated_at");
   static final String DEFAULT_ORDER = "inserted_at DESC, id DESC";
-
-  /** A keyset position: rows strictly after (inserted_at, id) in (inserted_at desc, id desc) order. */
-  public record Cursor(OffsetDateTime insertedAt, UUID id) {}
 
   private ListQuery() {}
 
@@ -46,18 +42,12 @@ public final class ListQuery {
     return String.join(", ", terms);
   }
 
-  /** The keyset cursor: JSON {@code {"inserted_at": RFC 3339, "id": uuid}}; anything malformed → null (first page). */
-  public static Cursor cursor(String raw) {
-    if (raw == null || raw.isBlank()) return null;
-    try {
-      JsonObject j = new JsonObject(raw);
-      String at = j.getString("inserted_at");
-      String id = j.getString("id");
-      if (at == null || id == null) return null;
-      return new Cursor(OffsetDateTime.parse(at), UUID.fromString(id));
-    } catch (RuntimeException e) {
-      return null;
-    }
+  /**
+   * The keyset cursor: JSON {@code {"inserted_at": RFC 3339, "id": uuid}}, rows strictly after it in
+   * (inserted_at desc, id desc) order; anything malformed → null (first page).
+   */
+  public static KeysetCursor cursor(String raw) {
+    return KeysetCursor.parse(raw, "inserted_at");
   }
 
   /** The cursor object handed back to the client. */

@@ -2,11 +2,12 @@ package com.ledger.users;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
-import com.ledger.platform.paging.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.paging.KeysetCursor;
+import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +71,7 @@ final class UserAdminService {
   Future<ApiReply> keyset(ApiRequest req) {
     requireList(req);
     int limit = Paging.pageSize(req.queryParam("limit"));
-    ListQuery.Cursor cursor = ListQuery.cursor(req.queryParam("cursor"));
+    KeysetCursor cursor = ListQuery.cursor(req.queryParam("cursor"));
     return repo.keyset(req.queryParam("status"), req.queryParam("role"), cursor, limit + 1).map(rows -> {
       JsonArray users = new JsonArray();
       Row last = null;
@@ -98,7 +99,7 @@ final class UserAdminService {
 
   /** GET /users/{id}: admin only, 404 user_not_found. */
   Future<ApiReply> get(ApiRequest req) {
-    UUID id = pathId(req);
+    UUID id = req.pathId();
     if (!UserPolicy.canViewUser(actor(req), id.toString())) throw LedgerException.of(INSUFFICIENT_PERMISSIONS);
     return repo.findById(id).map(u -> {
       if (u == null) throw LedgerException.of(USER_NOT_FOUND);
@@ -108,7 +109,7 @@ final class UserAdminService {
 
   /** PUT /users/{id}. */
   Future<ApiReply> update(ApiRequest req) {
-    return update(req, pathId(req));
+    return update(req, req.pathId());
   }
 
   /**
@@ -148,7 +149,7 @@ final class UserAdminService {
 
   /** DELETE /users/{id}: 404, self → 403, hard delete with cascades. */
   Future<ApiReply> delete(ApiRequest req) {
-    UUID id = pathId(req);
+    UUID id = req.pathId();
     UserPolicy.Actor actor = actor(req);
     return repo.findById(id).compose(target -> {
       if (target == null) throw LedgerException.of(USER_NOT_FOUND);
@@ -171,11 +172,5 @@ final class UserAdminService {
   static UserPolicy.Actor actor(ApiRequest req) {
     Caller c = req.caller().orElseThrow(() -> new LedgerException(INVALID_TOKEN, "Authentication required"));
     return new UserPolicy.Actor(c.userId(), c.role());
-  }
-
-  static UUID pathId(ApiRequest req) {
-    UUID id = CredentialService.uuidOrNull(req.pathParam("id"));
-    if (id == null) throw LedgerException.field(INVALID_UUID_FORMAT, "id", "id must be a UUID");
-    return id;
   }
 }

@@ -37,12 +37,6 @@ final class UserJson {
     return t.toInstant().truncatedTo(ChronoUnit.SECONDS);
   }
 
-  /** SPEC.md §4.3: status ACTIVE and active and not suspended and not deleted. */
-  static boolean isActive(JsonObject user) {
-    return "ACTIVE".equals(user.getString("status")) && user.getBoolean("active", false)
-        && !user.getBoolean("suspended", false) && !user.getBoolean("deleted", false);
-  }
-
   private static boolean bool(Boolean b) {
     return Boolean.TRUE.equals(b);
   }

@@ -2,11 +2,12 @@ package com.ledger.users;
 
 import static com.ledger.platform.errors.ErrorCode.EMAIL_ALREADY_EXISTS;
 
+import com.ledger.platform.db.SqlStates;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.paging.KeysetCursor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -105,8 +106,8 @@ final class UserRepository {
         .execute(Tuple.of(status, role, limit, offset)).map(UserRepository::users);
   }
 
-  Future<RowSet<Row>> keyset(String status, String role, ListQuery.Cursor cursor, int limit) {
-    return pool.preparedQuery(KEYSET).execute(Tuple.of(status, role, cursor == null ? null : cursor.insertedAt(),
+  Future<RowSet<Row>> keyset(String status, String role, KeysetCursor cursor, int limit) {
+    return pool.preparedQuery(KEYSET).execute(Tuple.of(status, role, cursor == null ? null : cursor.at(),
         cursor == null ? null : cursor.id(), limit));
   }
 
@@ -143,8 +144,7 @@ final class UserRepository {
 
   /** SQLSTATE 23505 on users_email_index → 409 email_already_exists; anything else passes through. */
   private static <T> Future<T> duplicateEmail(Throwable t) {
-    if (t instanceof PgException pe && "23505".equals(pe.getSqlState())
-        && (pe.getConstraint() == null || "users_email_index".equals(pe.getConstraint()))) {
+    if (SqlStates.isUniqueViolation(t, "users_email_index")) {
       return Future.failedFuture(LedgerException.field(EMAIL_ALREADY_EXISTS, "email", "Email already exists"));
     }
     return Future.failedFuture(t);

@@ -19,8 +19,8 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Field;
-import java.math.BigDecimal;
 import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
@@ -262,7 +262,7 @@ class IndexUsageTest {
     explain("AccountRepository.GET", k("AccountRepository", "GET"), p(i.heavyAccount()),
         "user_bank_accounts_pkey");
     explain("AccountRepository.HEALTH", k("AccountRepository", "HEALTH"), p(i.heavyUser()), accountsByUser);
-    var cursor = new QueryParams.Cursor(i.cursorAt(), i.cursorId());
+    var cursor = new com.ledger.platform.paging.KeysetCursor(i.cursorAt(), i.cursorId());
     transactions("transactions, first page", i.heavyAccount(), null, null, null, null, ledger);
     transactions("transactions, after a cursor", i.heavyAccount(), null, null, null, cursor, ledger);
     transactions("transactions, direction", i.heavyAccount(), "CREDIT", null, null, null, ledger);
@@ -505,7 +505,7 @@ class IndexUsageTest {
   }
 
   private static void transactions(String name, UUID account, String direction, OffsetDateTime from,
-      OffsetDateTime to, QueryParams.Cursor after, String... indexes) {
+      OffsetDateTime to, com.ledger.platform.paging.KeysetCursor after, String... indexes) {
     SqlFilter.Query q = AccountRepository.transactionsQuery(account, direction, from, to, after, 21);
     explain("AccountRepository.transactions: " + name, q.sql(), q.params(), indexes);
   }

@@ -2,6 +2,7 @@ package com.ledger.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ledger.platform.paging.KeysetCursor;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,9 +47,9 @@ class ListQueryTest {
   @ValueSource(strings = {"{\"inserted_at\":\"2025-10-10T12:00:00Z\",\"id\":\"0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11\"}",
       "{\"id\":\"0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11\",\"inserted_at\":\"2025-10-10T14:00:00+02:00\",\"x\":1}"})
   void valid_cursor(String raw) {
-    ListQuery.Cursor c = ListQuery.cursor(raw);
+    KeysetCursor c = ListQuery.cursor(raw);
     assertThat(c.id()).isEqualTo(UUID.fromString("0b6f1f8e-3c1a-4a57-9a39-2b2e6f0d9c11"));
-    assertThat(c.insertedAt().toInstant()).isEqualTo(OffsetDateTime.parse("2025-10-10T12:00:00Z").toInstant());
+    assertThat(c.at().toInstant()).isEqualTo(OffsetDateTime.parse("2025-10-10T12:00:00Z").toInstant());
   }
 
 }

@@ -1,7 +1,10 @@
 package com.ledger.platform.bus;
 
+import com.ledger.platform.errors.ErrorCode;
+import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What the HTTP edge sends to the address named by an operationId: the caller's claims (never the raw token),
@@ -70,6 +73,18 @@ public record ApiRequest(
 
   public String pathParam(String name) {
     return path.getString(name);
+  }
+
+  /**
+   * The path parameter {@code id} as a UUID. The edge has already checked its format against the contract; should
+   * it not have, the answer is 400 invalid_uuid_format naming the field, never a 500.
+   */
+  public UUID pathId() {
+    try {
+      return UUID.fromString(pathParam("id"));
+    } catch (RuntimeException e) {
+      throw LedgerException.field(ErrorCode.INVALID_UUID_FORMAT, "id", "id must be a UUID");
+    }
   }
 
   /**

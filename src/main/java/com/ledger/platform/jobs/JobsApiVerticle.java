@@ -1,6 +1,5 @@
 package com.ledger.platform.jobs;
 
-import com.ledger.platform.paging.Paging;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
@@ -9,6 +8,7 @@ import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +48,7 @@ public final class JobsApiVerticle extends VerticleBase {
 
   private Future<ApiReply> get(ApiRequest req) {
     Caller caller = req.caller().orElseThrow(() -> LedgerException.of(ErrorCode.INVALID_TOKEN));
-    UUID id = jobId(req);
+    UUID id = req.pathId();
     return JobStore.get(pool, id).map(found -> {
       Job job = found.orElseThrow(() -> new LedgerException(ErrorCode.JOB_NOT_FOUND, "Job not found"));
       boolean owner = job.userId() != null && job.userId().toString().equals(caller.userId());
@@ -82,7 +82,7 @@ public final class JobsApiVerticle extends VerticleBase {
   }
 
   private Future<ApiReply> retry(ApiRequest req) {
-    UUID id = jobId(req);
+    UUID id = req.pathId();
     return pool.withTransaction(tx -> JobStore.getForUpdate(tx, id).compose(found -> {
       Job job = found.orElseThrow(() -> new LedgerException(ErrorCode.JOB_NOT_FOUND, "Job not found"));
       if (!JobState.DEAD.equals(job.state())) {
@@ -96,14 +96,6 @@ public final class JobsApiVerticle extends VerticleBase {
       Jobs.wake(vertx, job.queue());
       return ApiReply.of(202, job.toJson(), new JsonObject().put("action", "retried"));
     });
-  }
-
-  private static UUID jobId(ApiRequest req) {
-    try {
-      return UUID.fromString(req.pathParam("id"));
-    } catch (RuntimeException e) {
-      throw LedgerException.field(ErrorCode.INVALID_UUID_FORMAT, "id", "id must be a UUID");
-    }
   }
 
   @Override

@@ -98,10 +98,4 @@ public final class UserCache implements Shareable {
   public static JsonObject user(JsonObject found) {
     return found != null && found.getBoolean("found", false) ? found.getJsonObject("user") : null;
   }
-
-  /** SPEC.md §4.3: status ACTIVE and active and not suspended and not deleted. */
-  public static boolean isActive(JsonObject user) {
-    return "ACTIVE".equals(user.getString("status")) && Boolean.TRUE.equals(user.getBoolean("active"))
-        && !Boolean.TRUE.equals(user.getBoolean("suspended")) && !Boolean.TRUE.equals(user.getBoolean("deleted"));
-  }
 }
