@@ -3,8 +3,10 @@ package com.ledger.banksync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,7 +90,7 @@ class BankCircuitBreakerTest {
 
     // a sync scheduled while the breaker is open fails fast and is retried by the job policy
     UUID jobId = fx.sync(u, login);
-    BankFixtures.await("first attempt failed", 10_000, () -> fx.job(jobId).getJsonArray("errors").size() >= 1);
+    Poll.until("first attempt failed", Duration.ofMillis(10_000), () -> fx.job(jobId).getJsonArray("errors").size() >= 1);
     JsonObject failed = fx.job(jobId);
     assertThat(failed.getJsonArray("errors").getJsonObject(0).getString("reason")).as(failed.encode())
         .isEqualTo("service_unavailable");

@@ -1,53 +1,38 @@
 package com.ledger.banksync;
 
 import com.ledger.platform.config.ConfigReader;
-import com.ledger.platform.security.TokenVerifier;
 import com.ledger.support.Api;
+import com.ledger.support.Db;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
-import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
-/** Test data for the banksync tests: users with access tokens, banks with branches, the sandbox's admin API. */
+/** Test data for the banksync tests: banks with branches, bank logins, jobs, the sandbox's admin API ({@link TestUsers} for users). */
 final class BankFixtures {
   private static final AtomicInteger SEQ = new AtomicInteger();
-
-  record User(UUID id, String token, String role) {}
 
   record Branch(UUID bankId, UUID branchId, String bankName) {}
 
   private final TestApp app;
+  private final Db db;
   final Api sandbox;
 
   BankFixtures(TestApp app) {
     this.app = app;
+    this.db = new Db(app.dbUrl);
     int port = ConfigReader.root(app.app.config().raw()).child("sandbox_bank").integer("port", 0, 0, 65535);
     this.sandbox = Api.unchecked("http://127.0.0.1:" + port);
   }
 
   User user(String role) {
-    UUID id;
-    String email = role + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    try (Connection c = jdbc(); var ps = c.prepareStatement(
-        "INSERT INTO users.users (email, full_name, role, status, password_hash) VALUES (?, 'Test User', ?, 'ACTIVE', 'x') RETURNING id")) {
-      ps.setString(1, email);
-      ps.setString(2, role);
-      try (var rs = ps.executeQuery()) {
-        rs.next();
-        id = (UUID) rs.getObject(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    TokenVerifier v = new TokenVerifier(app.app.vertx(), app.app.config().jwt(), Clock.systemUTC());
-    String token = v.issue(id.toString(), new JsonObject().put("type", "access").put("sid", UUID.randomUUID().toString())
-        .put("jti", UUID.randomUUID().toString()).put("email", email).put("role", role), 900);
-    return new User(id, token, role);
+    return TestUsers.insert(app, role);
   }
 
   /** An ACTIVE bank (country US unless given) whose api_endpoint is the sandbox, with one branch. */
@@ -122,39 +107,19 @@ final class BankFixtures {
   }
 
   Connection jdbc() throws SQLException {
-    return TestDatabase.jdbc(app.dbUrl);
+    return db.connect();
   }
 
   long count(String sql, Object... args) {
-    try (Connection c = jdbc(); var ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (var rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return db.count(sql, args);
   }
 
   String string(String sql, Object... args) {
-    try (Connection c = jdbc(); var ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return db.string(sql, args);
   }
 
   void exec(String sql, Object... args) {
-    try (Connection c = jdbc(); var ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    db.exec(sql, args);
   }
 
   /** A job row as JSON: {id, state, attempt, errors, result, args, unique_key, user_id}. */
@@ -176,7 +141,7 @@ final class BankFixtures {
 
   JsonObject awaitJob(UUID id, long timeoutMs, String... states) {
     java.util.List<String> want = java.util.List.of(states);
-    await("job " + id + " in " + want, timeoutMs, () -> {
+    Poll.until("job " + id + " in " + want, Duration.ofMillis(timeoutMs), () -> {
       JsonObject j = job(id);
       return j != null && want.contains(j.getString("state"));
     });
@@ -194,19 +159,5 @@ final class BankFixtures {
   void leaveUniquenessWindow(UUID loginId) {
     exec("UPDATE jobs.jobs SET inserted_at = inserted_at - interval '301 seconds' WHERE args->>'login_id' = ?",
         loginId.toString());
-  }
-
-  static void await(String what, long timeoutMs, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      if (condition.getAsBoolean()) return;
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    if (!condition.getAsBoolean()) throw new AssertionError("timed out waiting for " + what);
   }
 }

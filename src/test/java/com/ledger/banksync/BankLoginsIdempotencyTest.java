@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.platform.idempotency.Fingerprint;
 import com.ledger.support.Api;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +47,7 @@ class BankLoginsIdempotencyTest {
     fx.resetSandbox();
   }
 
-  static Api.Resp send(String method, String path, Object body, BankFixtures.User u, String key) {
+  static Api.Resp send(String method, String path, Object body, TestUsers.User u, String key) {
     return app.api.send(method, path, body, u.token(), Map.of("Idempotency-Key", key));
   }
 

@@ -9,11 +9,13 @@ import ch.qos.logback.core.read.ListAppender;
 import com.ledger.platform.security.Secrets;
 import com.ledger.platform.security.TokenCipher;
 import com.ledger.support.Api;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -291,7 +293,7 @@ class BankSyncFlowTest {
     UUID due = UUID.fromString(r.data().getString("id"));
     UUID notDue = fx.connected(u, b, "periodic2");
     fx.exec("UPDATE banksync.user_bank_logins SET inserted_at = inserted_at - interval '301 seconds' WHERE id = ?", due);
-    BankFixtures.await("periodic sync", 10_000, () ->
+    Poll.until("periodic sync", Duration.ofMillis(10_000), () ->
         fx.count("SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND last_sync_at IS NOT NULL", due) == 1);
     assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE args->>'login_id' = ? AND state = 'completed'", due.toString()))
         .isEqualTo(1);

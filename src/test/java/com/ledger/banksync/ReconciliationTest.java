@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -40,14 +41,14 @@ class ReconciliationTest {
   }
 
   /** A login connected and synced once (one account, the sandbox's two transactions imported). */
-  private static UUID syncedLogin(BankFixtures.User u) {
+  private static UUID syncedLogin(TestUsers.User u) {
     UUID login = fx.connected(u, fx.bank("US"), "user" + UUID.randomUUID().toString().substring(0, 6));
     JsonObject job = fx.awaitJob(fx.sync(u, login), 15_000, "completed", "dead");
     assertThat(job.getString("state")).as(job.encode()).isEqualTo("completed");
     return login;
   }
 
-  private static JsonObject reconcile(BankFixtures.User admin, UUID login) {
+  private static JsonObject reconcile(TestUsers.User admin, UUID login) {
     Api.Resp r = app.api.post("/api/admin/reconciliations", new JsonObject().put("bank_login_id", login.toString()),
         admin.token());
     assertThat(r.status()).as(r.body()).isEqualTo(202);
@@ -64,7 +65,7 @@ class ReconciliationTest {
 
   @Test
   void a_cleanly_imported_login_is_all_matched() {
-    BankFixtures.User u = fx.user("user");
+    TestUsers.User u = fx.user("user");
     UUID login = syncedLogin(u);
     // the sync itself was followed by a reconciliation of its window (no job of its own)
     assertThat(fx.count("SELECT count(*) FROM payments.reconciliations WHERE bank_login_id = ? AND job_id IS NULL "
@@ -81,7 +82,7 @@ class ReconciliationTest {
 
   @Test
   void a_planted_bank_side_discrepancy_is_found() {
-    BankFixtures.User u = fx.user("user");
+    TestUsers.User u = fx.user("user");
     UUID login = syncedLogin(u);
     String ext = "SIM" + login.toString().replace("-", "").substring(0, 16).toUpperCase();
     assertThat(fx.faults(new JsonObject().put("extra_transaction", true).put("alter_transaction", true)).status())
@@ -102,7 +103,7 @@ class ReconciliationTest {
 
   @Test
   void an_imported_transaction_the_bank_no_longer_reports_is_missing_at_bank() {
-    BankFixtures.User u = fx.user("user");
+    TestUsers.User u = fx.user("user");
     UUID login = syncedLogin(u);
     String ext = "SIM" + login.toString().replace("-", "").substring(0, 16).toUpperCase();
     // a bank-sourced row the bank never sent (e.g. imported from a previous bank state)
@@ -120,8 +121,8 @@ class ReconciliationTest {
 
   @Test
   void admin_only_and_bad_input() {
-    BankFixtures.User u = fx.user("user");
-    BankFixtures.User admin = fx.user("admin");
+    TestUsers.User u = fx.user("user");
+    TestUsers.User admin = fx.user("admin");
     assertProblem(app.api.post("/api/admin/reconciliations", new JsonObject().put("bank_login_id",
         UUID.randomUUID().toString()), u.token()), 403, "insufficient_permissions");
     assertProblem(app.api.post("/api/admin/reconciliations", new JsonObject(), admin.token()), 400, "missing_fields",

@@ -3,8 +3,10 @@ package com.ledger.banksync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +89,7 @@ class SyncOutageTest {
       assertThat(f.count("SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND last_sync_at IS NULL", login))
           .isEqualTo(1);
       // no manual retry: the scheduler enqueues the failed login again after its backoff, and that sync succeeds
-      BankFixtures.await("the failed login synced by the scheduler", 30_000, () -> f.count(
+      Poll.until("the failed login synced by the scheduler", Duration.ofMillis(30_000), () -> f.count(
           "SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND last_sync_at IS NOT NULL", login) == 1);
       assertThat(f.count("SELECT count(*) FROM banksync.user_bank_logins WHERE id = ? AND sync_failures = 0", login))
           .isEqualTo(1);

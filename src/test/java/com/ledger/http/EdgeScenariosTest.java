@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.support.Api.Resp;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
-import com.ledger.support.Tokens;
+import com.ledger.support.TestUsers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ class EdgeScenariosTest {
   @Test
   void an_operation_no_node_serves_answers_501_at_once() {
     try (TestApp app = TestApp.start(Map.of("roles", List.of("http", "users")))) {
-      var user = Tokens.user(app, "user");
+      var user = TestUsers.insert(app, "user");
       long t0 = System.nanoTime();
       Resp r = app.api.get("/api/payments", user.token());
       assertProblem(r, 501, "not_implemented");

@@ -9,7 +9,7 @@ import com.ledger.support.Api;
 import com.ledger.support.RawHttp;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
-import com.ledger.support.Tokens;
+import com.ledger.support.TestUsers;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,8 +72,8 @@ class FuzzTest {
   static TestApp app;
   static Connection db;
   static JsonObject contract;
-  static Tokens.TestUser user;
-  static Tokens.TestUser admin;
+  static TestUsers.User user;
+  static TestUsers.User admin;
   static Map<String, String> ids = new LinkedHashMap<>();
 
   int sent;
@@ -89,9 +89,9 @@ class FuzzTest {
         "banksync.periodic_sync", false));
     db = TestDatabase.jdbc(app.dbUrl);
     contract = ConfigLoader.parse(java.nio.file.Files.readString(java.nio.file.Path.of("openapi.yaml")), "openapi.yaml", "http.contract");
-    user = Tokens.user(app, "user");
-    admin = Tokens.user(app, "admin");
-    ids.put("target", Tokens.user(app, "user").id());
+    user = TestUsers.insert(app, "user");
+    admin = TestUsers.insert(app, "admin");
+    ids.put("target", TestUsers.insert(app, "user").id().toString());
     String bank = one("INSERT INTO banksync.banks (name, country, code, api_endpoint) VALUES ('Fuzz Bank', 'US', "
         + "'FUZZ_BANK', '" + app.app.config().raw().getJsonObject("bank").getString("url") + "') RETURNING id");
     ids.put("branch", one("INSERT INTO banksync.bank_branches (name, country, bank_id) VALUES ('Main', 'US', '" + bank

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api.Resp;
 import com.ledger.support.TestApp;
-import com.ledger.support.Tokens;
+import com.ledger.support.TestUsers;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +65,7 @@ class HttpEdgeTest {
     assertProblem(r, 400, "invalid_email_format");
     assertThat(r.json().getJsonObject("details").getString("field")).isEqualTo("email");
 
-    var user = Tokens.user(app, "user");
+    var user = TestUsers.insert(app, "user");
     Resp id = app.api.get("/api/payments/not-a-uuid", user.token());
     assertProblem(id, 400, "invalid_uuid_format");
     assertThat(id.json().getJsonObject("details").getString("field")).isEqualTo("id");
@@ -238,7 +238,7 @@ class HttpEdgeTest {
   @Test
   void query_and_path_values_reach_the_domain_as_sent() {
     // a JSON cursor, a negative number and a dotted path segment are strings to the contract, not JSON
-    var admin = Tokens.user(app, "admin");
+    var admin = TestUsers.insert(app, "admin");
     String cursor = java.net.URLEncoder.encode("{\"inserted_at\":\"2025-01-01T00:00:00Z\",\"id\":\"x\"}",
         StandardCharsets.UTF_8);
     Resp r = app.api.get("/api/users/keyset?cursor=" + cursor + "&limit=-5", admin.token());
@@ -254,13 +254,13 @@ class HttpEdgeTest {
     Resp form = app.api.send("GET", "/api/health", null, null, Map.of("Content-Type", "application/x-www-form-urlencoded"));
     assertThat(form.status()).isEqualTo(200);
     // U+0000 in a filter value cannot match anything PostgreSQL stores: an empty page, not a failed query
-    var admin = Tokens.user(app, "admin");
+    var admin = TestUsers.insert(app, "admin");
     Resp nul = app.api.get("/api/users?status=%00&role=a%00b", admin.token());
     assertThat(nul.status()).as(nul.body()).isEqualTo(200);
     assertThat(nul.dataArray()).isEmpty();
     assertThat(app.api.get("/api/admin/jobs?queue=%00", admin.token()).status()).isEqualTo(200);
     // a body method with a non-JSON Content-Type is 415 even where the operation reads no body
-    var user = Tokens.user(app, "user");
+    var user = TestUsers.insert(app, "user");
     assertProblem(app.api.send("POST", "/api/auth/logout-all", "a=b", user.token(),
         Map.of("Content-Type", "application/x-www-form-urlencoded")), 415, "unsupported_media_type");
   }

@@ -4,9 +4,10 @@ import static com.ledger.payments.Fixtures.create;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -25,7 +26,7 @@ class DatabaseOutageTest extends PaymentsE2E {
 
   /** Wait until a backend of the service (not ours) waits on a lock, then terminate every service backend. */
   static int terminateServiceBackends(Connection admin, int keep, String waitEventType) throws Exception {
-    Fixtures.await("a service backend waiting (" + waitEventType + ")", Duration.ofSeconds(30), () -> {
+    Poll.until("a service backend waiting (" + waitEventType + ")", Duration.ofSeconds(30), () -> {
       try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
               + " AND pid <> " + keep + " AND wait_event_type = '" + waitEventType + "'")) {
@@ -69,7 +70,7 @@ class DatabaseOutageTest extends PaymentsE2E {
     assertThat(fx.status(p)).isEqualTo("PENDING");
     assertThat(fx.balance(acc)).isEqualTo("100.00");
     // the pool heals: a retry (as Retry-After invites) is served
-    Fixtures.await("the service to recover", Duration.ofSeconds(30),
+    Poll.until("the service to recover", Duration.ofSeconds(30),
         () -> api.send("POST", "/api/payments/" + p + "/process", null, u.token(), Map.of()).status() == 200);
     assertThat(fx.status(p)).isEqualTo("COMPLETED");
     assertThat(fx.balance(acc)).isEqualTo("90.00");

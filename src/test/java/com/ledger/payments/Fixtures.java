@@ -1,22 +1,15 @@
 package com.ledger.payments;
 
 import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.security.TokenVerifier;
 import com.ledger.support.Api;
-import com.ledger.support.TestDatabase;
+import com.ledger.support.Db;
+import com.ledger.support.TestUsers;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 /**
  * Test data straight into the tables (users, a bank/branch/login per user, accounts, payments) and access tokens
@@ -24,24 +17,19 @@ import java.util.function.BooleanSupplier;
  */
 final class Fixtures {
   final String dbUrl;
-  private final TokenVerifier tokens;
+  private final Vertx vertx;
+  private final AppConfig cfg;
+  private final Db db;
 
   Fixtures(Vertx vertx, AppConfig cfg, String dbUrl) {
     this.dbUrl = dbUrl;
-    this.tokens = new TokenVerifier(vertx, cfg.jwt(), Clock.systemUTC());
+    this.vertx = vertx;
+    this.cfg = cfg;
+    this.db = new Db(dbUrl);
   }
 
-  record User(UUID id, String email, String role, String token) {}
-
   User user(String role) {
-    String email = role + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    UUID id = UUID.fromString(queryString(
-        "INSERT INTO users.users (email, full_name, role, status, password_hash) VALUES (?, ?, ?, 'ACTIVE', 'x') RETURNING id",
-        email, "Test " + role, role));
-    String token = tokens.issue(id.toString(), new JsonObject().put("type", "access")
-        .put("sid", UUID.randomUUID().toString()).put("jti", UUID.randomUUID().toString())
-        .put("email", email).put("role", role), 3600);
-    return new User(id, email, role, token);
+    return TestUsers.insert(vertx, cfg.jwt(), dbUrl, role);
   }
 
   User user() {
@@ -103,38 +91,19 @@ final class Fixtures {
   }
 
   long count(String sql, Object... args) {
-    return Long.parseLong(queryString(sql, args));
+    return db.count(sql, args);
   }
 
   void exec(String sql, Object... args) {
-    try (Connection c = TestDatabase.jdbc(dbUrl); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      ps.execute();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    db.exec(sql, args);
   }
 
   String queryString(String sql, Object... args) {
-    List<String> rows = queryStrings(sql, args);
-    return rows.isEmpty() ? null : rows.get(0);
+    return db.string(sql, args);
   }
 
   List<String> queryStrings(String sql, Object... args) {
-    try (Connection c = TestDatabase.jdbc(dbUrl); PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      List<String> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(rs.getString(1));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+    return db.strings(sql, args);
   }
 
   /**
@@ -146,18 +115,5 @@ final class Fixtures {
         + " || coalesce(entry_id::text, '-') || ' expected=' || expected || ' actual=' || actual"
         + " FROM payments.ledger_verify()");
     if (!found.isEmpty()) throw new AssertionError("ledger discrepancies: " + found);
-  }
-
-  static void await(String what, Duration max, BooleanSupplier ok) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!ok.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      try {
-        Thread.sleep(25);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

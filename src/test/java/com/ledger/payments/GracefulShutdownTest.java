@@ -2,9 +2,10 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -90,11 +91,11 @@ class GracefulShutdownTest {
             throw new IllegalStateException(e);
           }
         }, threads);
-        Fixtures.await("the request in flight", Duration.ofSeconds(30), () -> fx.count(
+        Poll.until("the request in flight", Duration.ofSeconds(30), () -> fx.count(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0);
         closed = CompletableFuture.runAsync(app::close, threads);
         // new connections are not served once shutdown began (closed at once)
-        Fixtures.await("new connections turned away", Duration.ofSeconds(30), () -> {
+        Poll.until("new connections turned away", Duration.ofSeconds(30), () -> {
           try (Socket s = open(app.port)) {
             s.setSoTimeout(5000);
             exchange(s, "GET", "/api/health/live", null);

@@ -1,13 +1,14 @@
 package com.ledger.payments;
 
 import com.ledger.platform.idempotency.Fingerprint;
+import com.ledger.support.Poll;
 import static com.ledger.payments.Fixtures.body;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,7 +54,7 @@ class IdempotencyRecoveryTest extends PaymentsE2E {
     assertThat(Integer.parseInt(busy.header("retry-after"))).isBetween(1, 5);
     AtomicReference<Resp> last = new AtomicReference<>();
     // 2–3× the issue's 5 s: a client honouring Retry-After gets through once the dead owner's lease lapses
-    Fixtures.await("the dead owner's key to be free", Duration.ofSeconds(15), () -> {
+    Poll.until("the dead owner's key to be free", Duration.ofSeconds(15), () -> {
       Resp r = post("/api/payments", b, u, key);
       last.set(r);
       if (r.status() == 409) assertThat(r.header("retry-after")).isNotNull();
@@ -76,7 +77,7 @@ class IdempotencyRecoveryTest extends PaymentsE2E {
       }
       CompletableFuture<Resp> first = CompletableFuture.supplyAsync(() -> post("/api/payments/" + p + "/process", null, u, key));
       // the owner renewed its lease beyond the first one (it would have lapsed by now without the heartbeat)
-      Fixtures.await("the lease to be renewed past its first term", Duration.ofSeconds(30), () -> fx.count(
+      Poll.until("the lease to be renewed past its first term", Duration.ofSeconds(30), () -> fx.count(
           "SELECT count(*) FROM payments.idempotency_keys WHERE key = ? AND state = 'in_progress'"
               + " AND lease_until > created_at + interval '7 seconds' AND clock_timestamp() > created_at + interval '6 seconds'",
           key) == 1);
@@ -107,7 +108,7 @@ class IdempotencyRecoveryTest extends PaymentsE2E {
         FOR EACH ROW WHEN (NEW.description = 'slow-commit') EXECUTE FUNCTION public.slow_commit()""");
     try (Connection admin = TestDatabase.jdbc(fx.dbUrl)) {
       CompletableFuture<Resp> inFlight = CompletableFuture.supplyAsync(() -> post("/api/payments", b, u, key));
-      Fixtures.await("the request to be committing", Duration.ofSeconds(30), () -> fx.count(
+      Poll.until("the request to be committing", Duration.ofSeconds(30), () -> fx.count(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'"
               + " AND query = 'COMMIT'") == 1);
       try (Statement st = admin.createStatement()) {
@@ -124,7 +125,7 @@ class IdempotencyRecoveryTest extends PaymentsE2E {
     assertThat(fx.count("SELECT count(*) FROM payments.idempotency_keys WHERE key = ? AND state = 'in_progress'", key))
         .isEqualTo(1);
     AtomicReference<Resp> last = new AtomicReference<>();
-    Fixtures.await("the keyed retry to be served", Duration.ofSeconds(15), () -> {
+    Poll.until("the keyed retry to be served", Duration.ofSeconds(15), () -> {
       Resp r = post("/api/payments", b, u, key);
       last.set(r);
       return r.status() != 409 && r.status() != 503;

@@ -6,10 +6,10 @@ import static com.ledger.payments.Fixtures.create;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
 import com.ledger.support.RawHttp;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,11 +2,12 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TcpProxy;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -96,7 +97,7 @@ class JobRescueClusterTest {
             Resp p = Fixtures.processAsync(a.api, u, ids.get(i));
             assertThat(p.status()).as(p.body()).isEqualTo(202);
           }
-          Fixtures.await("node C blocked in its batches", Duration.ofSeconds(30), () -> fx.count(
+          Poll.until("node C blocked in its batches", Duration.ofSeconds(30), () -> fx.count(
               cConnections + " AND state = 'active' AND wait_event_type = 'Lock'") >= 1);
           heldByC = fx.queryStrings("SELECT id::text FROM jobs.jobs WHERE state = 'executing' AND locked_by LIKE 'node-c:%'");
           assertThat(heldByC).isNotEmpty();
@@ -105,12 +106,12 @@ class JobRescueClusterTest {
               .getLifecycleService().terminate();
           proxy.kill();
           fx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ledger-node-c'");
-          Fixtures.await("node C's backends gone", Duration.ofSeconds(10), () -> fx.count(cConnections) == 0);
+          Poll.until("node C's backends gone", Duration.ofSeconds(10), () -> fx.count(cConnections) == 0);
           crashedAt = System.nanoTime();
           lock.rollback();
         }
         // 2–3× the 5 s, well under the 30 s lease
-        Fixtures.await("node C's jobs rescued and the batch drained", Duration.ofSeconds(12), () -> fx.count(
+        Poll.until("node C's jobs rescued and the batch drained", Duration.ofSeconds(12), () -> fx.count(
             "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 20);
         assertThat(Duration.ofNanos(System.nanoTime() - crashedAt)).isLessThan(Duration.ofSeconds(30));
         for (String job : heldByC) {

@@ -3,8 +3,9 @@ package com.ledger.payments;
 import static com.ledger.payments.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class JournalTamperTest extends PaymentsE2E {
     User admin = fx.user("admin");
     JsonObject clean = verify(admin);
     assertThat(clean.getLong("violations")).isZero();
-    Fixtures.await("detailed health ok", Duration.ofSeconds(10),
+    Poll.until("detailed health ok", Duration.ofSeconds(10),
         () -> api.get("/api/health/detailed", null).status() == 200);
 
     // the second posting's line: 1.00 more debited, written around the append-only trigger
@@ -71,7 +72,7 @@ class JournalTamperTest extends PaymentsE2E {
     assertThat(v.getLong("violations")).isEqualTo(found.size());
 
     // every node learns of it: the metric and the detailed health
-    Fixtures.await("detailed health degraded", Duration.ofSeconds(10), () -> {
+    Poll.until("detailed health degraded", Duration.ofSeconds(10), () -> {
       Resp h = api.get("/api/health/detailed", null);
       return h.status() == 503 && "error".equals(h.json().getJsonObject("checks").getString("ledger"));
     });

@@ -5,9 +5,10 @@ import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
@@ -206,7 +207,7 @@ class JournalTest extends PaymentsE2E {
     for (int i = 0; i < steps.length; i++) {
       // postings in distinct seconds, so each instant has its own balance (poll the clock, no fixed sleep)
       String before = fx.queryString("SELECT date_trunc('second', now())::text");
-      Fixtures.await("the next second", Duration.ofSeconds(5),
+      Poll.until("the next second", Duration.ofSeconds(5),
           () -> !before.equals(fx.queryString("SELECT date_trunc('second', now())::text")));
       UUID p = create(api, u, acc, steps[i][0], steps[i][1], "step " + i);
       assertThat(api.post("/api/payments/" + p + "/process", null, u.token()).status()).isEqualTo(200);

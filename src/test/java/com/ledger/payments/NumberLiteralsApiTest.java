@@ -3,8 +3,8 @@ package com.ledger.payments;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.TestUsers.User;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

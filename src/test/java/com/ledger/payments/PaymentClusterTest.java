@@ -2,10 +2,11 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -19,10 +20,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,7 @@ class PaymentClusterTest {
     UUID acc = fx.account(u, "CHECKING", "10000.00");
     double before = completedBy(b);
     List<UUID> ids = createAndProcessAsync(u, acc, 500, "cluster");
-    Fixtures.await("500 postings", Duration.ofSeconds(90), () -> fx.count(
+    Poll.until("500 postings", Duration.ofSeconds(90), () -> fx.count(
         "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 500);
     assertThat(fx.balance(acc)).isEqualTo("9500.00");
     assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(500);
@@ -151,7 +152,7 @@ class PaymentClusterTest {
         }
         ids = createAndProcessAsync(u, acc, 20, "failover");
         // both worker nodes saturated: two batch statements each (at most two slots per node) waiting on the lock
-        Fixtures.await("both nodes blocked in two batches each", Duration.ofSeconds(30), () -> fx.count(
+        Poll.until("both nodes blocked in two batches each", Duration.ofSeconds(30), () -> fx.count(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
                 + "AND wait_event_type = 'Lock'") == 4);
         assertThat(fx.count(cConnections + " AND state = 'active' AND wait_event_type = 'Lock'")).isEqualTo(2);
@@ -159,9 +160,9 @@ class PaymentClusterTest {
         // node C dies mid-batch: it stops, and its connections drop before its statements could commit (the server
         // ends the backends of a dead client — done here at once rather than when it notices)
         cClosed = CompletableFuture.runAsync(c::close);
-        Fixtures.await("node C closing its pool", Duration.ofSeconds(20), () -> fx.count(cConnections) == 2);
+        Poll.until("node C closing its pool", Duration.ofSeconds(20), () -> fx.count(cConnections) == 2);
         fx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ledger-node-c'");
-        Fixtures.await("node C's backends gone", Duration.ofSeconds(10), () -> fx.count(cConnections) == 0);
+        Poll.until("node C's backends gone", Duration.ofSeconds(10), () -> fx.count(cConnections) == 0);
         // nothing of C's batches committed: its jobs are still executing under its (expiring) leases
         assertThat(heldByC).hasSizeGreaterThanOrEqualTo(2);
         for (String job : heldByC) {
@@ -172,10 +173,10 @@ class PaymentClusterTest {
         lock.rollback();
       }
       cClosed.get(30, TimeUnit.SECONDS);
-      Fixtures.await("all 20 posted", Duration.ofSeconds(60), () -> fx.count(
+      Poll.until("all 20 posted", Duration.ofSeconds(60), () -> fx.count(
           "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 20);
       for (String job : heldByC) {
-        Fixtures.await("rescued job completed", Duration.ofSeconds(10),
+        Poll.until("rescued job completed", Duration.ofSeconds(10),
             () -> "completed".equals(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?::uuid", job)));
         assertThat(fx.count("SELECT attempt FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo(2);
         assertThat(fx.queryString("SELECT errors->0->>'reason' FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo("timeout");

@@ -3,10 +3,11 @@ package com.ledger.payments;
 import static com.ledger.payments.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ class PaymentConcurrencyTest {
    * business rule; 100 posted with their jobs completed, result {payment_id, status}.
    */
   static void assertAsyncHundredPostedHundredFailed(UUID acc, String reason) {
-    Fixtures.await("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
+    Poll.until("all 200 settled", Duration.ofSeconds(60), () -> fx.count(
         "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status IN ('PENDING','PROCESSING')",
         acc) == 0);
     assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'",
@@ -225,7 +226,7 @@ class PaymentConcurrencyTest {
       }
     }
     app.app.vertx().eventBus().publish("jobs.payments.wake", null);
-    Fixtures.await("10 jobs completed", Duration.ofSeconds(20), () -> fx.count(
+    Poll.until("10 jobs completed", Duration.ofSeconds(20), () -> fx.count(
         "SELECT count(*) FROM jobs.jobs WHERE state = 'completed' AND args->>'payment_id' IN (SELECT id::text FROM "
             + "payments.user_payments WHERE user_bank_account_id = ?)", acc) == 10);
     for (UUID p : payments) {

@@ -3,13 +3,14 @@ package com.ledger.payments;
 import static com.ledger.payments.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Migrations;
 import com.ledger.platform.db.Pools;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +51,7 @@ class PaymentCountsTest extends PaymentsE2E {
     assertThat(posted.status()).as(posted.body()).isEqualTo(200);
     Resp accepted = Fixtures.processAsync(api, u, ids.get(2));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    Fixtures.await("async posting", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(ids.get(2))));
+    Poll.until("async posting", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(ids.get(2))));
 
     assertThat(total(u, "")).as("a status change does not change how many payments there are").isEqualTo(5);
     assertThat(total(u, "?status=CANCELLED")).isEqualTo(1);

@@ -4,9 +4,10 @@ import static com.ledger.payments.Fixtures.create;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class PaymentJobsTest extends PaymentsE2E {
     UUID acc = fx.account(u, "CHECKING", "10.00");
     UUID p = create(api, u, acc, "10.01", "DEBIT", "Overdraw");
     String id = jobOf(u, p);
-    Fixtures.await("dead", Duration.ofSeconds(10), () -> "dead".equals(job(id, u).getString("state")));
+    Poll.until("dead", Duration.ofSeconds(10), () -> "dead".equals(job(id, u).getString("state")));
     JsonObject j = job(id, u);
     assertThat(j.getInteger("attempt")).isEqualTo(1);
     assertThat(j.getString("dead_at")).isNotNull();
@@ -47,7 +48,11 @@ class PaymentJobsTest extends PaymentsE2E {
     assertThat(pay.data().getString("status")).isEqualTo("FAILED");
     assertThat(pay.data().getString("failure_reason")).isEqualTo("insufficient_funds");
     assertThat(fx.balance(acc)).isEqualTo("10.00");
-    Thread.sleep(1500);
+    // dead is final: no runner retries it (watched for 1.5 s, the test fails the moment it changes)
+    Poll.holdsFor("job " + id + " dead after attempt 1", Duration.ofMillis(1500), () -> {
+      JsonObject now = job(id, u);
+      return now.getInteger("attempt") == 1 && "dead".equals(now.getString("state"));
+    });
     assertThat(job(id, u).getInteger("attempt")).isEqualTo(1);
     assertThat(job(id, u).getString("state")).isEqualTo("dead");
     // FAILED is terminal for the owner
@@ -74,13 +79,13 @@ class PaymentJobsTest extends PaymentsE2E {
     try {
       p = create(api, u, acc, "12.00", "DEBIT", marker);
       id = jobOf(u, p);
-      Fixtures.await("first retry scheduled", Duration.ofSeconds(10), () -> job(id, u).getJsonArray("errors").size() >= 1);
+      Poll.until("first retry scheduled", Duration.ofSeconds(10), () -> job(id, u).getJsonArray("errors").size() >= 1);
       JsonObject afterFirst = job(id, u);
       assertThat(afterFirst.getString("state")).isIn("retryable", "executing", "available");
       assertThat(afterFirst.getJsonArray("errors").getJsonObject(0).getString("reason")).isEqualTo("database_error");
       assertThat(afterFirst.getJsonArray("errors").getJsonObject(0).getString("message")).doesNotContain("ledger unavailable");
       assertThat(fx.status(p)).isEqualTo("PROCESSING");
-      Fixtures.await("dead after the system category's attempts", Duration.ofSeconds(20),
+      Poll.until("dead after the system category's attempts", Duration.ofSeconds(20),
           () -> "dead".equals(job(id, u).getString("state")));
     } finally {
       fx.exec("DROP TRIGGER test_fail_posting ON payments.transactions");
@@ -117,8 +122,8 @@ class PaymentJobsTest extends PaymentsE2E {
     assertThat(retried.data().getValue("dead_at")).isNull();
     assertThat(retried.data().getJsonArray("errors")).hasSize(3);
     assertThat(fx.status(p)).isIn("PROCESSING", "COMPLETED");
-    Fixtures.await("posted after the retry", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(p)));
-    Fixtures.await("job completed", Duration.ofSeconds(5), () -> "completed".equals(job(id, u).getString("state")));
+    Poll.until("posted after the retry", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(p)));
+    Poll.until("job completed", Duration.ofSeconds(5), () -> "completed".equals(job(id, u).getString("state")));
     assertThat(fx.queryString("SELECT failure_reason FROM payments.user_payments WHERE id = ?", p)).isNull();
     assertThat(job(id, u).getInteger("attempt")).isEqualTo(1);
     assertThat(job(id, u).getJsonArray("errors")).hasSize(3);
@@ -207,9 +212,9 @@ class PaymentJobsTest extends PaymentsE2E {
     UUID ok = create(api, u, acc, "1.00", "DEBIT", "fits");
     UUID bad = create(api, u, acc, "5.00", "DEBIT", "does not fit");
     jobOf(u, ok);
-    Fixtures.await("posted", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(ok)));
+    Poll.until("posted", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(ok)));
     jobOf(u, bad);
-    Fixtures.await("failed", Duration.ofSeconds(10), () -> "FAILED".equals(fx.status(bad)));
+    Poll.until("failed", Duration.ofSeconds(10), () -> "FAILED".equals(fx.status(bad)));
     String metrics = api.get("/api/metrics", null).body();
     assertThat(metrics).contains("# TYPE ledger_jobs_total counter")
         .containsPattern("ledger_jobs_total\\{[^}]*outcome=\"completed\"[^}]*worker=\"PaymentWorker\"[^}]*} [1-9]")

@@ -3,8 +3,8 @@ package com.ledger.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers.User;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

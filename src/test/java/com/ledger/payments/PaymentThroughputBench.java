@@ -2,13 +2,13 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import com.ledger.support.TestDatabase;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

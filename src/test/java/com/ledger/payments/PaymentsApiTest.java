@@ -5,9 +5,10 @@ import static com.ledger.payments.Fixtures.create;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -408,9 +409,9 @@ class PaymentsApiTest extends PaymentsE2E {
     assertThat(d.getString("check_status_url")).isEqualTo("/api/jobs/" + job);
     assertThat(d.getString("payment_id")).isEqualTo(p.toString());
     assertThat(r.json().getJsonObject("metadata").getString("action")).isEqualTo("process_scheduled");
-    Fixtures.await("posted", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(p)));
+    Poll.until("posted", Duration.ofSeconds(10), () -> "COMPLETED".equals(fx.status(p)));
     assertThat(fx.balance(acc)).isEqualTo("60.00");
-    Fixtures.await("job completed", Duration.ofSeconds(5),
+    Poll.until("job completed", Duration.ofSeconds(5),
         () -> "completed".equals(api.get("/api/jobs/" + job, u.token()).data().getString("state")));
     JsonObject j = api.get("/api/jobs/" + job, u.token()).data();
     assertThat(j.getString("worker")).isEqualTo("PaymentWorker");

@@ -3,13 +3,13 @@ package com.ledger.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.jobs.Job;
 import com.ledger.platform.jobs.JobOutcome;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers.User;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;

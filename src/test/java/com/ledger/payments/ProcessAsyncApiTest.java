@@ -4,8 +4,9 @@ import static com.ledger.payments.Fixtures.create;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ class ProcessAsyncApiTest extends PaymentsE2E {
     assertThat(t.getString("message")).isEqualTo("Operation scheduled successfully");
     assertThat(t.getString("check_status_url")).isEqualTo("/api/jobs/" + t.getString("job_id"));
     assertThat(r.json().getJsonObject("metadata").getString("action")).isEqualTo("process_scheduled");
-    Fixtures.await("payment posted", Duration.ofSeconds(15), () -> "COMPLETED".equals(fx.status(p)));
+    Poll.until("payment posted", Duration.ofSeconds(15), () -> "COMPLETED".equals(fx.status(p)));
     assertThat(fx.balance(acc)).isEqualTo("70.00");
     // already processed: the same 409 as process
     User admin = fx.user("admin");

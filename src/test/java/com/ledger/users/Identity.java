@@ -3,12 +3,9 @@ package com.ledger.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
+import com.ledger.support.Db;
 import com.ledger.support.TestApp;
-import com.ledger.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -73,26 +70,12 @@ public final class Identity {
   }
 
   public int sql(String statement, Object... params) {
-    try (Connection c = TestDatabase.jdbc(app.dbUrl); var ps = c.prepareStatement(statement)) {
-      for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Db(app.dbUrl).exec(statement, params);
   }
 
   /** The first column of every row. */
   public List<String> column(String query, Object... params) {
-    try (Connection c = TestDatabase.jdbc(app.dbUrl); var ps = c.prepareStatement(query)) {
-      for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-      List<String> out = new ArrayList<>();
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) out.add(rs.getString(1));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Db(app.dbUrl).strings(query, params);
   }
 
   public long count(String query, Object... params) {
