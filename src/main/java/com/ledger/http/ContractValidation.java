@@ -5,11 +5,9 @@ import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.json.JsonLiterals;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
@@ -92,7 +90,7 @@ final class ContractValidation {
       JsonLiterals.Decoded body = r.hasBody() ? body(rc, r) : JsonLiterals.EMPTY;
       // the raw bytes are not read again (only raw-body operations forward them): let a large body go now, not
       // when the reply is written (a login flood of 1 MiB bodies queued behind Argon2 held them all)
-      if (r.hasBody() && !r.rawBody() && rc instanceof RoutingContextInternal internal) internal.setBody(null);
+      if (r.hasBody() && !r.rawBody()) OpenApiWorkarounds.releaseBody(rc);
       rc.put(KEY, new Validated(path, query, body));
       return true;
     } catch (ValidatorException e) {
@@ -104,9 +102,8 @@ final class ContractValidation {
   }
 
   /**
-   * A parameter as RequestValidatorImpl checks it. Every parameter of the contract is a string, and vertx-openapi
-   * 5.0.7 parses a value that is not {@code \w+} as JSON first (so "12.5" or "-5" would fail as "not a string"): the
-   * transformer gets the value JSON-quoted and so sees exactly what was sent.
+   * A parameter as RequestValidatorImpl checks it; the transformer gets the value as
+   * {@link OpenApiWorkarounds#transformerInput} says.
    */
   private static void check(Param p, RequestParameter value, JsonObject into) {
     Parameter param = p.parameter();
@@ -117,7 +114,7 @@ final class ContractValidation {
     ParameterTransformer t = TRANSFORMERS.get(param.getStyle());
     if (t == null) throw ValidatorException.createUnsupportedValueFormat(param);
     Object raw = value.get();
-    Object transformed = t.transform(param, raw instanceof String s ? Json.encode(s) : String.valueOf(raw));
+    Object transformed = t.transform(param, OpenApiWorkarounds.transformerInput(raw));
     OutputUnit out = p.validator().validate(transformed);
     try {
       out.checkValidity();

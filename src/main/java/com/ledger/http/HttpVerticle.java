@@ -163,7 +163,7 @@ public final class HttpVerticle extends VerticleBase {
     JsonLiterals.Decoded body = v.body();
     ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY), v.path(), v.query(), headers,
         body.object(), raw && rc.body() != null ? rc.body().asString() : null, cid,
-        RequestGate.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
+        RateLimitCheck.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
         rc.request().path(), body.objectNumbers());
     vertx.eventBus().request(address, req, Bus.options(cid, cfg.http().requestTimeoutMs()))
         .map(reply -> BusCodecs.reply(reply.body()))

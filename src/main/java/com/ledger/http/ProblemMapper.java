@@ -81,7 +81,7 @@ public final class ProblemMapper {
       case 403 -> new LedgerException(INSUFFICIENT_PERMISSIONS, INSUFFICIENT_PERMISSIONS.title);
       case 404 -> new LedgerException(RESOURCE_NOT_FOUND, "No resource at " + safePath(rc));
       case 405 -> new LedgerException(METHOD_NOT_ALLOWED, "Method not allowed");
-      case 413 -> RequestGate.bodyTooLarge(bodyLimit);
+      case 413 -> SizeLimits.bodyTooLarge(bodyLimit);
       case 414 -> new LedgerException(REQUEST_URI_TOO_LONG, REQUEST_URI_TOO_LONG.title);
       case 415 -> new LedgerException(UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_MEDIA_TYPE.title);
       case 501 -> new LedgerException(NOT_IMPLEMENTED, NOT_IMPLEMENTED.title);

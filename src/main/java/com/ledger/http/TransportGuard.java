@@ -96,7 +96,7 @@ public final class TransportGuard {
     String cid = Correlation.of(clientCorrelationId);
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
     h.set("content-type", ProblemBody.CONTENT_TYPE).set("x-correlation-id", cid).set("x-request-id", Correlation.newId());
-    RequestGate.securityHeaders(h, prod);
+    SecurityHeaders.set(h, prod);
     if (closing) h.set("connection", "close");
     List<String[]> headers = h.entries().stream().map(en -> new String[] {en.getKey(), en.getValue()}).toList();
     byte[] body = ProblemBody.of(e.code, e.getMessage(), e.details, cid, Instant.now()).encode()
