@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (health, metrics, docs, problems). No business logic lives here.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** The operationIds this verticle answers itself (ArchitectureTest: no api package declares one of them). */
+  public static final List<String> OWN_ADDRESS_PREFIXES = List.of("health.", "metrics.", "docs.", "problems.");
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpVerticle.class);
   private final AppConfig cfg;
   private final NodeState node;

@@ -1,9 +1,13 @@
 package com.ledger.auth.api;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** Event-bus addresses of the auth context (operationIds of openapi.yaml plus internal ones). */
 public final class AuthApi {
+  /** The address namespaces this context owns (ArchitectureTest: no other api package declares one of them). */
+  public static final List<String> ADDRESS_PREFIXES = List.of("auth.");
+
   public static final String LOGIN = "auth.login";
   public static final String REFRESH = "auth.refresh";
   public static final String LOGOUT = "auth.logout";

@@ -1,7 +1,12 @@
 package com.ledger.banksync.api;
 
+import java.util.List;
+
 /** Event-bus addresses of the banksync context (operationIds of openapi.yaml plus internal ones). */
 public final class BankSyncApi {
+  /** The address namespaces this context owns (ArchitectureTest: no other api package declares one of them). */
+  public static final List<String> ADDRESS_PREFIXES = List.of("banksync.", "webhooks.");
+
   public static final String BANKS_LIST = "banksync.banks-list";
   public static final String LOGINS_CREATE = "banksync.logins-create";
   public static final String LOGINS_LIST = "banksync.logins-list";

@@ -1,7 +1,12 @@
 package com.ledger.payments.api;
 
+import java.util.List;
+
 /** Event-bus addresses of the payments context (= operationIds of openapi.yaml) and its worker/queue names. */
 public final class PaymentsApi {
+  /** The address namespaces this context owns (ArchitectureTest: no other api package declares one of them). */
+  public static final List<String> ADDRESS_PREFIXES = List.of("payments.", "accounts.", "ledger.", "reconciliations.");
+
   public static final String CREATE = "payments.create";
   public static final String VALIDATE = "payments.validate";
   public static final String LIST = "payments.list";

@@ -8,6 +8,7 @@ import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.jobs.api.JobsApi;
 import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,10 +24,6 @@ import java.util.UUID;
  * {@link RetryGuard}s keyed by worker name.
  */
 public final class JobsApiVerticle extends VerticleBase {
-  public static final String GET = "jobs.get";
-  public static final String ADMIN_LIST = "jobs.admin-list";
-  public static final String ADMIN_RETRY = "jobs.admin-retry";
-
   private final AppConfig cfg;
   private final Map<String, RetryGuard> guards;
   private Pool pool;
@@ -41,9 +38,9 @@ public final class JobsApiVerticle extends VerticleBase {
     pool = Pools.shared(vertx, cfg.db());
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>consumer(GET, m -> Replies.api(m, this::get)).completion(),
-        bus.<JsonObject>consumer(ADMIN_LIST, m -> Replies.api(m, this::list)).completion(),
-        bus.<JsonObject>consumer(ADMIN_RETRY, m -> Replies.api(m, this::retry)).completion());
+        bus.<JsonObject>consumer(JobsApi.GET, m -> Replies.api(m, this::get)).completion(),
+        bus.<JsonObject>consumer(JobsApi.ADMIN_LIST, m -> Replies.api(m, this::list)).completion(),
+        bus.<JsonObject>consumer(JobsApi.ADMIN_RETRY, m -> Replies.api(m, this::retry)).completion());
   }
 
   private Future<ApiReply> get(ApiRequest req) {

@@ -1,7 +1,12 @@
 package com.ledger.users.api;
 
+import java.util.List;
+
 /** Event-bus addresses of the users context (operationIds of openapi.yaml plus internal ones). */
 public final class UsersApi {
+  /** The address namespaces this context owns (ArchitectureTest: no other api package declares one of them). */
+  public static final List<String> ADDRESS_PREFIXES = List.of("users.", "profile.");
+
   public static final String REGISTER = "users.register";
   public static final String CREATE = "users.create";
   public static final String LIST = "users.list";
