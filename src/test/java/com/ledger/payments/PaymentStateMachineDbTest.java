@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The database itself refuses what SPEC.md §6.8 forbids (the last line of defence behind the code). */
+/**
+ * The database itself refuses what SPEC.md §6.8 forbids (the last line of defence behind the code), and the column
+ * rules of SPEC.md §11 on the tables a posting writes (one CHECK per table since payments/V12: each rule still holds).
+ */
 class PaymentStateMachineDbTest {
   static TestApp app;
   static Fixtures fx;
@@ -51,6 +54,38 @@ class PaymentStateMachineDbTest {
     } else {
       assertThatThrownBy(() -> fx.exec(sql, to, to, p)).hasMessageContaining("cannot go from " + from + " to " + to);
       assertThat(fx.status(p)).isEqualTo(from);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} SET {1}: rejected {2}")
+  @CsvSource(delimiter = '|', value = {
+      "account | balance = -0.01 | true", "account | balance = 0 | false", "credit account | balance = -5 | false",
+      "account | currency = 'usd' | true", "account | account_type = 'GOLD' | true",
+      "account | last_four = '12a4' | true", "account | last_four = '1234' | false", "account | last_four = NULL | false",
+      "account | account_name = '' | true", "account | account_name = NULL | false",
+      "account | status = 'FROZEN' | true", "account | external_account_id = 'a-b' | true",
+      "account | external_account_id = 'AB12' | false", "payment | amount = 0 | true",
+      "payment | direction = 'UP' | true", "payment | payment_type = 'GIFT' | true", "payment | amount = 2 | false",
+      "transaction | description = '' | true", "transaction | amount = -1 | true",
+      "transaction | direction = 'UP' | true", "transaction | amount = 3 | false"})
+  void column_rules(String row, String set, boolean rejected) {
+    UUID id = switch (row) {
+      case "account" -> fx.account(u, "CHECKING", "10.00");
+      case "credit account" -> fx.account(u, "CREDIT", "0.00");
+      case "payment" -> fx.payment(u, acc, "1.00", "DEBIT", "cr " + UUID.randomUUID(), "PENDING");
+      default -> UUID.fromString(fx.queryString("INSERT INTO payments.transactions (description, amount, direction, "
+          + "posted_at, account_id, user_id) VALUES ('t', 1, 'CREDIT', now(), ?, ?) RETURNING id::text", acc, u.id()));
+    };
+    String table = switch (row) {
+      case "account", "credit account" -> "user_bank_accounts";
+      case "payment" -> "user_payments";
+      default -> "transactions";
+    };
+    String sql = "UPDATE payments." + table + " SET " + set + " WHERE id = ?";
+    if (rejected) {
+      assertThatThrownBy(() -> fx.exec(sql, id)).hasMessageContaining("violates check constraint");
+    } else {
+      fx.exec(sql, id);
     }
   }
 
