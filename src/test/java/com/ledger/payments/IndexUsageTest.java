@@ -287,6 +287,13 @@ class IndexUsageTest {
     explain("Reconciliations.INSERT", k("Reconciliations", "INSERT"), p(i.login()));
     explain("Reconciliations.SET_JOB", k("Reconciliations", "SET_JOB"), p(reconciliation, i.job()), reconciliations);
     explain("Reconciliations.GET", k("Reconciliations", "GET"), p(reconciliation), reconciliations);
+    explain("Reconciliations.GET_SETTLED", k("Reconciliations", "GET_SETTLED"), p(reconciliation), reconciliations,
+        "jobs_pkey", "user_bank_logins_pkey");
+    explain("Reconciliations.LOCK_LOGIN", k("Reconciliations", "LOCK_LOGIN"), p(i.login()), "user_bank_logins_pkey");
+    explain("Reconciliations.FAIL", k("Reconciliations", "FAIL"), p(reconciliation, "bank_login_deleted"),
+        reconciliations);
+    explain("Reconciliations.REOPEN", k("Reconciliations", "REOPEN"), p(reconciliation, i.job()), reconciliations,
+        "user_bank_logins_pkey");
     explain("Reconciliations.LEDGER_ACCOUNTS", k("Reconciliations", "LEDGER_ACCOUNTS"), p(i.login()),
         "user_bank_accounts_user_bank_login_id_index");
     explain("Reconciliations.LEDGER_TRANSACTIONS", k("Reconciliations", "LEDGER_TRANSACTIONS"),
