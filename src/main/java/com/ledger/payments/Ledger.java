@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -33,6 +34,7 @@ final class Ledger {
                                                            'entry_id', v.entry_id, 'expected', v.expected,
                                                            'actual', v.actual)), '[]'::jsonb)::text
                 FROM (SELECT * FROM d ORDER BY d.kind, d.account_id, d.entry_id LIMIT $1) v) AS discrepancies""";
+  private static final String NO_JIT = "SET LOCAL jit = off";
   private static final String BALANCE_AT = "SELECT payments.journal_balance_at($1, $2) AS balance";
   /** payments/V14: the lines since each account's checkpoint, and the checkpoints advanced (one statement). */
   private static final String VERIFY_INCREMENTAL = "SELECT payments.ledger_verify_incremental($1)::text AS report";
@@ -53,10 +55,11 @@ final class Ledger {
 
   /**
    * {@code {balanced, chain_intact, entries_checked, accounts_checked, violations, discrepancies: [{kind, account_id,
-   * entry_id, expected, actual}]}}.
+   * entry_id, expected, actual}]}}. Call it in a transaction: JIT is turned off for it first (compiling this plan
+   * took longer than what it saves: 0.3-1 s more on a 40k-line journal).
    */
-  static Future<JsonObject> verify(SqlClient db) {
-    return db.preparedQuery(VERIFY).execute(Tuple.of(MAX_LISTED)).map(rows -> {
+  static Future<JsonObject> verify(SqlConnection tx) {
+    return tx.query(NO_JIT).execute().compose(v -> tx.preparedQuery(VERIFY).execute(Tuple.of(MAX_LISTED))).map(rows -> {
       Row r = rows.iterator().next();
       JsonArray found = new JsonArray(r.getString("discrepancies"));
       return new JsonObject().put("balanced", r.getBoolean("balanced")).put("chain_intact", r.getBoolean("chain_intact"))

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JournalTamperTest extends PaymentsE2E {
+
+  @BeforeAll
+  static void brokenOnPurpose() {
+    ledgerUnchecked = "the journal is tampered with on purpose";
+  }
 
   @Test
   @Order(1)
