@@ -37,6 +37,7 @@ final class BootCheck {
     com.ledger.http.ManagementVerticle.port(cfg);
     PaymentsConfig.from(cfg.raw());
     com.ledger.payments.LedgerVerifyVerticle.intervalMs(cfg);
+    com.ledger.payments.LedgerVerifyVerticle.fullIntervalMs(cfg);
     SandboxConfig.from(cfg);
     BankConfig.from(cfg);
     SyncSettings.from(cfg);

@@ -10,6 +10,7 @@ import com.ledger.banksync.SyncSchedulerVerticle;
 import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.payments.LedgerVerifyVerticle;
 import com.ledger.payments.PaymentRetryGuard;
+import com.ledger.payments.ReconciliationRetryGuard;
 import com.ledger.payments.PaymentWorkerVerticle;
 import com.ledger.payments.PaymentsVerticle;
 import com.ledger.payments.SyncImportConsumer;
@@ -40,7 +41,8 @@ final class Verticles {
     if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
     if (cfg.hasRole("payments")) {
-      specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard())), 1));
+      specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),
+          PaymentsApi.RECONCILIATION_WORKER, new ReconciliationRetryGuard())), 1));
     }
     if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));

@@ -1,6 +1,7 @@
 package com.ledger.banksync;
 
 import com.ledger.banksync.api.BankSyncApi;
+import com.ledger.payments.api.PaymentsApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,8 +36,11 @@ final class SyncJobs {
         .map(e -> new SyncTicket(e.job().id(), e.job().state(), e.duplicate(), login.id()));
   }
 
+  /** The login's waiting syncs and reconciliations (issue 12: such a run then reads FAILED bank_login_deleted). */
   Future<Integer> cancelPending(SqlClient tx, UUID loginId) {
-    return JobCancel.waiting(tx, BankSyncApi.SYNC_WORKER, "login_id", loginId.toString());
+    return JobCancel.waiting(tx, BankSyncApi.SYNC_WORKER, "login_id", loginId.toString())
+        .compose(syncs -> JobCancel.waiting(tx, PaymentsApi.RECONCILIATION_WORKER, "login_id", loginId.toString())
+            .map(runs -> syncs + runs));
   }
 
   void wake() {

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -22,8 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ledger's invariants (issue 12), deployed with the payments role: serves {@code ledger.verify}
- * (GET /api/admin/ledger/verify, admin) and runs the same verify every {@code payments.ledger_verify_interval_ms}
- * (0 = never) on one node at a time (a transaction-scoped advisory lock; the other nodes skip that tick). Every run
+ * (GET /api/admin/ledger/verify, admin: always the full {@code payments.ledger_verify()}) and runs a verify every
+ * {@code payments.ledger_verify_interval_ms} (0 = never) on one node at a time (a transaction-scoped advisory lock; the
+ * other nodes skip that tick). The periodic run is the full one when the last full run (periodic or admin) is
+ * {@code payments.ledger_verify_full_interval_ms} old (0 = every run), else the incremental
+ * {@code payments.ledger_verify_incremental()} (payments/V14: the lines written since each account's checkpoint, every
+ * account's balance and chain head), whose findings are reported together with the last full run's. Every run
  * publishes its count of discrepancies on {@link Invariants#ADDRESS}, so every node's metric and detailed health follow.
  */
 public final class LedgerVerifyVerticle extends VerticleBase {
@@ -33,6 +38,7 @@ public final class LedgerVerifyVerticle extends VerticleBase {
   private final AppConfig cfg;
   private Pool pool;
   private long timer = -1;
+  private long fullEveryMs;
   private boolean running;
 
   public LedgerVerifyVerticle(AppConfig cfg) {
@@ -44,9 +50,19 @@ public final class LedgerVerifyVerticle extends VerticleBase {
     return ConfigReader.root(cfg.raw()).child("payments").integer("ledger_verify_interval_ms", 60_000, 0, 86_400_000);
   }
 
+  /**
+   * {@code payments.ledger_verify_full_interval_ms}: how old the last full verify may be before a periodic run is a
+   * full one again (0 = every periodic run is full); the runs in between are incremental.
+   */
+  public static int fullIntervalMs(AppConfig cfg) {
+    return ConfigReader.root(cfg.raw()).child("payments")
+        .integer("ledger_verify_full_interval_ms", 3_600_000, 0, 604_800_000);
+  }
+
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, cfg.db());
+    fullEveryMs = fullIntervalMs(cfg);
     int every = intervalMs(cfg);
     if (every > 0) timer = vertx.setPeriodic(every, id -> tick());
     return vertx.eventBus().<JsonObject>consumer(PaymentsApi.LEDGER_VERIFY, m -> Replies.api(m, this::verify))
@@ -58,7 +74,8 @@ public final class LedgerVerifyVerticle extends VerticleBase {
     if (!c.isAdmin()) {
       return LedgerException.fail(ErrorCode.INSUFFICIENT_PERMISSIONS, "Only admins may verify the ledger");
     }
-    return Ledger.verify(pool).map(report -> {
+    return pool.withTransaction(tx -> Ledger.verify(tx).compose(report -> Ledger.recordFull(tx, report).map(report)))
+        .map(report -> {
       publish(report);
       return ApiReply.ok(report, new JsonObject().put("action", "verified"));
     });
@@ -69,16 +86,26 @@ public final class LedgerVerifyVerticle extends VerticleBase {
     running = true;
     pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked")
             .execute(Tuple.of(LOCK_KEY))
-            .compose(rows -> rows.iterator().next().getBoolean("locked") ? Ledger.verify(tx)
+            .compose(rows -> rows.iterator().next().getBoolean("locked") ? periodic(tx)
                 : Future.<JsonObject>succeededFuture(null)))
         .onComplete(ar -> {
           running = false;
           if (ar.failed()) {
             LOG.atWarn().addKeyValue("error", String.valueOf(ar.cause())).log("ledger.verify failed");
           } else if (ar.result() != null) {
-            publish(ar.result());
+            JsonObject r = ar.result();
+            LOG.atDebug().addKeyValue("mode", r.getString("mode")).addKeyValue("entries", r.getLong("entries_checked"))
+                .addKeyValue("violations", r.getLong("violations")).log("ledger.verify done");
+            publish(r);
           }
         });
+  }
+
+  /** A full run when due (and recorded as the last one), else an incremental one reported with the last full's. */
+  private Future<JsonObject> periodic(SqlConnection tx) {
+    return Ledger.lastFull(tx, fullEveryMs).compose(last -> last.due()
+        ? Ledger.verify(tx).compose(report -> Ledger.recordFull(tx, report).map(report.put("mode", "full")))
+        : Ledger.verifyIncremental(tx).map(report -> Ledger.withLastFull(report, last).put("mode", "incremental")));
   }
 
   private void publish(JsonObject report) {

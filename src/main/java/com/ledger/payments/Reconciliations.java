@@ -8,6 +8,7 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.jobs.Job;
 import com.ledger.platform.jobs.JobSpec;
 import com.ledger.platform.jobs.Jobs;
 import io.vertx.core.Future;
@@ -16,6 +17,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -38,6 +41,40 @@ final class Reconciliations {
       INSERT INTO payments.reconciliations (bank_login_id) VALUES ($1) RETURNING id""";
   private static final String SET_JOB = "UPDATE payments.reconciliations SET job_id = $2 WHERE id = $1";
   private static final String GET = "SELECT * FROM payments.reconciliations WHERE id = $1";
+  /**
+   * A run read while PENDING whose job can no longer record it ends FAILED here, in the statement that reads it (the
+   * jobs table is the truth): its bank login was deleted ({@code bank_login_deleted}), its job was dead-lettered (the
+   * reason of the job's last failed attempt, e.g. {@code bank_credentials_invalid} or {@code timeout} when a crashed
+   * node's job was given up by the rescue), cancelled ({@code job_cancelled}), deleted ({@code job_deleted}), or
+   * completed without recording it ({@code job_completed_without_result}). Otherwise the row as it is.
+   */
+  private static final String GET_SETTLED = """
+      WITH settled AS (
+        UPDATE payments.reconciliations r
+           SET status = 'FAILED', failure_reason = v.reason, completed_at = date_trunc('second', now())
+          FROM (SELECT x.id,
+                       CASE WHEN NOT EXISTS (SELECT 1 FROM banksync.user_bank_logins l WHERE l.id = x.bank_login_id)
+                              THEN 'bank_login_deleted'
+                            WHEN j.id IS NULL THEN 'job_deleted'
+                            WHEN j.state = 'dead' THEN coalesce(j.errors -> -1 ->> 'reason', 'job_dead')
+                            WHEN j.state = 'cancelled' THEN 'job_cancelled'
+                            WHEN j.state = 'completed' THEN 'job_completed_without_result'
+                       END AS reason
+                  FROM payments.reconciliations x
+                  LEFT JOIN jobs.jobs j ON j.id = x.job_id
+                 WHERE x.id = $1 AND x.status = 'PENDING' AND x.job_id IS NOT NULL) v
+         WHERE r.id = v.id AND v.reason IS NOT NULL AND r.status = 'PENDING'
+        RETURNING r.*)
+      SELECT * FROM settled
+      UNION ALL
+      SELECT * FROM payments.reconciliations r WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM settled)""";
+  /** The compared login, held until the comparison commits: a login delete (and its cascade) waits for it. */
+  private static final String LOCK_LOGIN = "SELECT 1 FROM banksync.user_bank_logins l WHERE l.id = $1 FOR KEY SHARE";
+  private static final String FAIL = """
+      UPDATE payments.reconciliations
+         SET status = 'FAILED', failure_reason = $2, completed_at = date_trunc('second', now())
+       WHERE id = $1 AND status = 'PENDING'
+      RETURNING *""";
   private static final String LEDGER_ACCOUNTS = """
       SELECT a.id, a.external_account_id FROM payments.user_bank_accounts a
        WHERE a.user_bank_login_id = $1 AND a.external_account_id IS NOT NULL""";
@@ -47,9 +84,16 @@ final class Reconciliations {
   private static final String COMPLETE = """
       UPDATE payments.reconciliations
          SET status = 'COMPLETED', matched = $2, missing_in_ledger = $3, missing_at_bank = $4,
-             amount_mismatches = $5, completed_at = date_trunc('second', now())
-       WHERE id = $1
+             amount_mismatches = $5, failure_reason = NULL, completed_at = date_trunc('second', now())
+       WHERE id = $1 AND status = 'PENDING'
       RETURNING *""";
+
+  /** The admin retry of a dead job: its run (FAILED or still PENDING) is PENDING again, unless its login is gone. */
+  private static final String REOPEN = """
+      UPDATE payments.reconciliations r SET status = 'PENDING', failure_reason = NULL, completed_at = NULL
+       WHERE r.id = $1 AND r.job_id = $2 AND r.status IN ('PENDING', 'FAILED')
+         AND EXISTS (SELECT 1 FROM banksync.user_bank_logins l WHERE l.id = r.bank_login_id)
+      RETURNING r.id""";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -93,7 +137,7 @@ final class Reconciliations {
   Future<ApiReply> get(ApiRequest req) {
     admin(req);
     UUID id = Requests.pathId(req);
-    return pool.preparedQuery(GET).execute(Tuple.of(id)).map(rows -> {
+    return pool.preparedQuery(GET_SETTLED).execute(Tuple.of(id)).map(rows -> {
       if (rows.size() == 0) throw new LedgerException(RECONCILIATION_NOT_FOUND, "Reconciliation not found");
       return ApiReply.ok(toJson(rows.iterator().next()), new JsonObject().put("action", "retrieved"));
     });
@@ -115,12 +159,29 @@ final class Reconciliations {
       return LedgerException.fail(MISSING_FIELDS, "login_id and since are required");
     }
     JsonArray bankAccounts = msg.getJsonArray("accounts", new JsonArray());
-    return pool.withTransaction(tx -> (given != null ? Future.succeededFuture(given)
-        : tx.preparedQuery(INSERT).execute(Tuple.of(loginId)).map(rows -> rows.iterator().next().getUUID("id")))
-        .compose(id -> compare(tx, id, loginId, since, bankAccounts)));
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_LOGIN).execute(Tuple.of(loginId)).compose(login -> {
+      if (login.size() == 0) {
+        // deleted meanwhile: nothing left to compare with; a scheduled run ends FAILED
+        return given == null ? LedgerException.<JsonObject>fail(ACCOUNT_NOT_FOUND, "Bank login not found")
+            : settle(tx, tx.preparedQuery(FAIL).execute(Tuple.of(given, "bank_login_deleted")), given);
+      }
+      return (given != null ? Future.succeededFuture(given)
+          : tx.preparedQuery(INSERT).execute(Tuple.of(loginId)).map(rows -> rows.iterator().next().getUUID("id")))
+          .compose(id -> compare(tx, id, loginId, since, bankAccounts));
+    }));
   }
 
-  private Future<JsonObject> compare(io.vertx.sqlclient.SqlConnection tx, UUID id, UUID loginId, OffsetDateTime since,
+  /** The row a conditional write returned, else (the run had already ended: FAILED or COMPLETED) the row as it is. */
+  private static Future<JsonObject> settle(SqlConnection tx, Future<RowSet<Row>> written, UUID id) {
+    return written.compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows)
+            : tx.preparedQuery(GET).execute(Tuple.of(id)))
+        .map(rows -> {
+          if (rows.size() == 0) throw new LedgerException(RECONCILIATION_NOT_FOUND, "Reconciliation not found");
+          return toJson(rows.iterator().next());
+        });
+  }
+
+  private Future<JsonObject> compare(SqlConnection tx, UUID id, UUID loginId, OffsetDateTime since,
       JsonArray bankAccounts) {
     return tx.preparedQuery(LEDGER_ACCOUNTS).execute(Tuple.of(loginId)).compose(accs -> {
       Map<String, UUID> ledgerAccounts = new HashMap<>();
@@ -174,12 +235,27 @@ final class Reconciliations {
               .put("external_transaction_id", lt.getString("external_transaction_id"))
               .put("amount", Money.format(lt.getBigDecimal("amount"))).put("direction", lt.getString("direction")));
         }
-        return tx.preparedQuery(COMPLETE).execute(Tuple.of(id, matched, missingInLedger, missingAtBank, mismatches)).map(rows -> {
-              if (rows.size() == 0) throw new LedgerException(RECONCILIATION_NOT_FOUND, "Reconciliation not found");
-              return toJson(rows.iterator().next());
-            });
+        return settle(tx, tx.preparedQuery(COMPLETE).execute(Tuple.of(id, matched, missingInLedger, missingAtBank,
+            mismatches)), id);
       });
     });
+  }
+
+  /**
+   * {@link ReconciliationRetryGuard}: before a dead ReconciliationWorker job is re-queued (in that transaction), its
+   * run goes back to PENDING; a run that COMPLETED, is missing, or whose bank login was deleted refuses the retry.
+   */
+  static Future<Void> reopen(Job job, SqlConnection tx) {
+    UUID id;
+    try {
+      id = UUID.fromString(job.arg("reconciliation_id"));
+    } catch (RuntimeException e) {
+      return LedgerException.fail(JOB_NOT_RETRYABLE, "The job names no valid reconciliation");
+    }
+    return tx.preparedQuery(REOPEN).execute(Tuple.of(id, job.id())).compose(rows -> rows.size() == 1
+        ? Future.<Void>succeededFuture()
+        : LedgerException.fail(JOB_NOT_RETRYABLE,
+            "The job's reconciliation is missing, COMPLETED, or its bank login no longer exists"));
   }
 
   static JsonObject toJson(Row r) {
@@ -190,6 +266,7 @@ final class Reconciliations {
         .put("missing_in_ledger", array(r.getValue("missing_in_ledger")))
         .put("missing_at_bank", array(r.getValue("missing_at_bank")))
         .put("amount_mismatches", array(r.getValue("amount_mismatches")))
+        .put("failure_reason", r.getString("failure_reason"))
         .put("inserted_at", Times.format(Times.instant(r.getOffsetDateTime("inserted_at"))))
         .put("completed_at", Times.format(Times.instant(r.getOffsetDateTime("completed_at"))));
   }

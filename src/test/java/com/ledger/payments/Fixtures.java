@@ -76,6 +76,13 @@ final class Fixtures {
     return UUID.fromString(r.data().getString("id"));
   }
 
+  /** A CREDIT of {@code amount} posted through the API (journaled, unlike a balance set with plain SQL). */
+  static void topUp(Api api, User u, UUID account, String amount) {
+    UUID p = create(api, u, account, amount, "CREDIT", "Top up " + UUID.randomUUID());
+    Api.Resp r = api.post("/api/payments/" + p + "/process", null, u.token());
+    if (r.status() != 200) throw new AssertionError("top-up failed: " + r.body());
+  }
+
   static Api.Resp processAsync(Api api, User u, UUID payment) {
     return api.send("POST", "/api/payments/" + payment + "/process", null, u.token(), Map.of("Prefer", "respond-async"));
   }

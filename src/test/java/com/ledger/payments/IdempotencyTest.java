@@ -117,7 +117,7 @@ class IdempotencyTest extends PaymentsE2E {
     Resp first = post("/api/payments/" + p + "/process", null, u, key);
     assertProblem(first, 422, "insufficient_funds");
     // topped up since, but the key replays the recorded outcome with no side effect
-    fx.exec("UPDATE payments.user_bank_accounts SET balance = 100.00 WHERE id = ?", acc);
+    Fixtures.topUp(api, u, acc, "95.00");
     Resp again = post("/api/payments/" + p + "/process", null, u, key);
     assertThat(again.status()).isEqualTo(422);
     assertThat(again.body()).isEqualTo(first.body());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JournalTamperTest extends PaymentsE2E {
+
+  @BeforeAll
+  static void brokenOnPurpose() {
+    ledgerUnchecked = "the journal is tampered with on purpose";
+  }
 
   @Test
   @Order(1)
