@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ class ReconciliationFailureTest {
   }
 
   /** POST a run; 202 PENDING; returns {id, job_id}. */
-  private static JsonObject schedule(TestApp a, BankFixtures.User admin, UUID login) {
+  private static JsonObject schedule(TestApp a, TestUsers.User admin, UUID login) {
     Api.Resp r = a.api.post("/api/admin/reconciliations", new JsonObject().put("bank_login_id", login.toString()),
         admin.token());
     assertThat(r.status()).as(r.body()).isEqualTo(202);
@@ -61,7 +62,7 @@ class ReconciliationFailureTest {
     return r.data();
   }
 
-  private static JsonObject get(TestApp a, BankFixtures.User admin, String id) {
+  private static JsonObject get(TestApp a, TestUsers.User admin, String id) {
     Api.Resp got = a.api.get("/api/admin/reconciliations/" + id, admin.token());
     assertThat(got.status()).as(got.body()).isEqualTo(200);
     return got.data();
@@ -76,8 +77,8 @@ class ReconciliationFailureTest {
 
   @Test
   void a_run_whose_job_is_dead_lettered_fails_and_the_admin_retry_completes_it() {
-    BankFixtures.User u = fx.user("user");
-    BankFixtures.User admin = fx.user("admin");
+    TestUsers.User u = fx.user("user");
+    TestUsers.User admin = fx.user("admin");
     UUID login = fx.connected(u, fx.bank("US"), username());
     // the bank rejects the data calls (and the retry after a token refresh): bank_credentials_invalid, not retried
     fx.faults(new JsonObject().put("fail", new JsonObject().put("path", "/accounts").put("status", 401).put("count", 10)));
@@ -106,8 +107,8 @@ class ReconciliationFailureTest {
 
   @Test
   void a_run_whose_node_crashed_and_whose_rescue_gives_up_fails_with_timeout() {
-    BankFixtures.User u = fx.user("user");
-    BankFixtures.User admin = fx.user("admin");
+    TestUsers.User u = fx.user("user");
+    TestUsers.User admin = fx.user("admin");
     UUID login = fx.connected(u, fx.bank("US"), username());
     // keep the attempt inside the bank call, then make it look like a crashed node's last attempt: another runner
     // holds it, its lease ran out, no attempt left
@@ -128,8 +129,8 @@ class ReconciliationFailureTest {
 
   @Test
   void a_login_deleted_while_its_run_compares_fails_the_run_and_a_completed_run_stays_completed() {
-    BankFixtures.User u = fx.user("user");
-    BankFixtures.User admin = fx.user("admin");
+    TestUsers.User u = fx.user("user");
+    TestUsers.User admin = fx.user("admin");
     UUID kept = fx.connected(u, fx.bank("US"), username());
     JsonObject first = schedule(app, admin, kept);
     fx.awaitJob(UUID.fromString(first.getString("job_id")), 15_000, "completed", "dead");
@@ -159,8 +160,8 @@ class ReconciliationFailureTest {
 
   @Test
   void a_login_deleted_before_its_run_started_cancels_the_job_and_fails_the_run() {
-    BankFixtures.User u = ifx.user("user");
-    BankFixtures.User admin = ifx.user("admin");
+    TestUsers.User u = ifx.user("user");
+    TestUsers.User admin = ifx.user("admin");
     UUID login = ifx.connected(u, ifx.bank("US"), username());
     JsonObject run = schedule(idle, admin, login);
     UUID job = UUID.fromString(run.getString("job_id"));
@@ -172,8 +173,8 @@ class ReconciliationFailureTest {
 
   @Test
   void a_run_whose_job_is_cancelled_or_deleted_fails() {
-    BankFixtures.User u = ifx.user("user");
-    BankFixtures.User admin = ifx.user("admin");
+    TestUsers.User u = ifx.user("user");
+    TestUsers.User admin = ifx.user("admin");
     UUID login = ifx.connected(u, ifx.bank("US"), username());
     JsonObject cancelled = schedule(idle, admin, login);
     JsonObject deleted = schedule(idle, admin, login);

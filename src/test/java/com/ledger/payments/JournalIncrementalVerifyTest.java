@@ -3,10 +3,11 @@ package com.ledger.payments;
 import static com.ledger.payments.Fixtures.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
-import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Api;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -95,13 +96,13 @@ class JournalIncrementalVerifyTest {
   @Test
   @Order(1)
   void the_first_periodic_run_is_full_and_the_next_ones_advance_each_accounts_checkpoint() {
-    Fixtures.await("a full periodic run recorded", Duration.ofSeconds(10), () -> fx.count(
+    Poll.until("a full periodic run recorded", Duration.ofSeconds(10), () -> fx.count(
         "SELECT count(*) FROM payments.ledger_verify_state WHERE full_at IS NOT NULL AND full_violations = 0") == 1);
     User u = fx.user();
     UUID acc = fx.account(u, "CHECKING", "100.00");
     post(u, acc, "2.00", "DEBIT", 3);
     assertThat(head(acc)).isEqualTo(4);
-    Fixtures.await("the account's checkpoint at its head", Duration.ofSeconds(10), () -> checkpoint(acc) == 4);
+    Poll.until("the account's checkpoint at its head", Duration.ofSeconds(10), () -> checkpoint(acc) == 4);
     assertThat(fx.queryString("SELECT total::text FROM payments.ledger_verify_accounts WHERE account_id = ?", acc))
         .isEqualTo("94.00");
     JsonObject again = incremental();
@@ -109,7 +110,7 @@ class JournalIncrementalVerifyTest {
     assertThat(again.getLong("lines_checked")).isZero();
     // a deleted account's checkpoint goes with the next run; its lines stay (closed history)
     fx.exec("DELETE FROM payments.user_bank_accounts WHERE id = ?", acc);
-    Fixtures.await("the deleted account's checkpoint dropped", Duration.ofSeconds(10), () -> checkpoint(acc) == -1);
+    Poll.until("the deleted account's checkpoint dropped", Duration.ofSeconds(10), () -> checkpoint(acc) == -1);
     assertThat(fx.count("SELECT count(*) FROM payments.journal_lines WHERE account_id = ?", acc)).isEqualTo(4);
     assertThat(fullVerify(fx.user("admin")).getLong("violations")).isZero();
   }
@@ -133,7 +134,7 @@ class JournalIncrementalVerifyTest {
     assertThat(kinds(full, acc)).contains("chain_broken", "balance_mismatch", "entry_amount_mismatch");
     long found = full.getLong("violations");
     assertThat(found).isGreaterThanOrEqualTo(4);
-    Fixtures.await("detailed health degraded", Duration.ofSeconds(10), () -> {
+    Poll.until("detailed health degraded", Duration.ofSeconds(10), () -> {
       Resp h = api.get("/api/health/detailed", null);
       return h.status() == 503 && "error".equals(h.json().getJsonObject("checks").getString("ledger"));
     });
@@ -141,11 +142,11 @@ class JournalIncrementalVerifyTest {
     // run's findings: the metric and the health stay as the full run left them
     UUID other = fx.account(u, "SAVINGS", "10.00");
     post(u, other, "1.00", "DEBIT", 1);
-    Fixtures.await("a later periodic run checkpointed the other account", Duration.ofSeconds(10),
+    Poll.until("a later periodic run checkpointed the other account", Duration.ofSeconds(10),
         () -> checkpoint(other) == 2);
     // a run publishes before the next one starts: once a second one has checkpointed, the first has published
     post(u, other, "1.00", "DEBIT", 1);
-    Fixtures.await("a second periodic run checkpointed it again", Duration.ofSeconds(10), () -> checkpoint(other) == 3);
+    Poll.until("a second periodic run checkpointed it again", Duration.ofSeconds(10), () -> checkpoint(other) == 3);
     String metrics = api.get("/api/metrics", null).body();
     assertThat(metrics).containsPattern("(?m)^ledger_invariant_violations(\\{[^}]*\\})? " + found + "\\.0$");
     assertThat(api.get("/api/health/detailed", null).status()).isEqualTo(503);
