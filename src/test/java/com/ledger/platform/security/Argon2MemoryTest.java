@@ -122,13 +122,25 @@ class Argon2MemoryTest {
   }
 
   @Test
+  void theUnknownEmailPathCostsOneDerivationWithTheConfiguredParametersAndNoneAtConstruction() {
+    PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Params(1024, 1, 1));
+    assertThat(hasher.hashCount()).isZero();
+    hasher.verifyDummy("password123!");
+    assertThat(hasher.hashCount()).isEqualTo(1);
+    assertThat(hasher.memoriesAllocated()).as("a derivation of the configured shape").isEqualTo(1);
+    String stored = hasher.hash("password123!");
+    assertThat(hasher.memoriesAllocated()).as("the same memory size and lanes as a real hash").isEqualTo(1);
+    assertThat(hasher.needsRehash(stored)).isFalse();
+  }
+
+  @Test
   void aHasherAllocatesItsWorkingMemoryOnceForASeriesOfLogins() {
     PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Params(1024, 1, 1), 2);
     String stored = hasher.hash("password123!");
     for (int i = 0; i < 10; i++) assertThat(hasher.verify("password123!", stored)).isTrue();
     assertThat(hasher.verify("wrong-password", stored)).isFalse();
     hasher.verifyDummy("anything");
-    assertThat(hasher.hashCount()).isEqualTo(14); // the dummy hash, the stored one, 10 + 1 verifications, the dummy run
+    assertThat(hasher.hashCount()).isEqualTo(13); // the stored hash, 10 + 1 verifications, the unknown-email run
     assertThat(hasher.memoriesAllocated()).isEqualTo(1);
   }
 }
