@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -48,13 +49,13 @@ class Argon2MemoryTest {
   void rfc9106VectorThroughReusedMemory() {
     // RFC 9106 §5.3 (Argon2id, m=32, t=3, p=4, with secret and associated data), derived twice on one memory.
     byte[] password = new byte[32];
-    java.util.Arrays.fill(password, (byte) 1);
+    Arrays.fill(password, (byte) 1);
     byte[] salt = new byte[16];
-    java.util.Arrays.fill(salt, (byte) 2);
+    Arrays.fill(salt, (byte) 2);
     byte[] secret = new byte[8];
-    java.util.Arrays.fill(secret, (byte) 3);
+    Arrays.fill(secret, (byte) 3);
     byte[] ad = new byte[12];
-    java.util.Arrays.fill(ad, (byte) 4);
+    Arrays.fill(ad, (byte) 4);
     Argon2Parameters ap = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13).withMemoryAsKB(32).withIterations(3).withParallelism(4)
         .withSalt(salt).withSecret(secret).withAdditional(ad).build();
@@ -111,7 +112,7 @@ class Argon2MemoryTest {
           salt[0] = (byte) n;
           byte[] password = ("password-" + n).getBytes(StandardCharsets.UTF_8);
           Argon2Parameters ap = params(1024, 2, 1, salt);
-          return java.util.Arrays.equals(reused(memory, ap, password, 32), fresh(ap, password, 32));
+          return Arrays.equals(reused(memory, ap, password, 32), fresh(ap, password, 32));
         }));
       }
       for (Future<Boolean> c : checks) assertThat(c.get()).isTrue();
