@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * the OWASP cost) as ~19k block objects in {@code init} on every derivation, and clears them, keeping them, when a
  * derivation ends. At login rates that is ~1 GB/s of allocation that stays live for the whole derivation: with a small
  * young generation every young collection copies the derivations in flight and promotes them, and the old generation
- * fills with dead blocks (measured: a full collection every ~1.5 s at -Xmx192m, a third of the login rate lost).
+ * fills with dead blocks (measured: a full collection every ~1.5 s at -Xmx192m, about half the login rate lost).
  * Here up to {@code keep} generators of the configured memory size and lanes are kept between derivations; a reused
  * generator gets the new derivation's parameters (salt, iterations) without a new {@code init}, which is all
  * {@code init} would change for the same memory size and lanes. Other sizes (a stored hash with other parameters)
