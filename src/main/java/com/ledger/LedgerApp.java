@@ -13,6 +13,7 @@ import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.platform.security.Secrets;
 import com.ledger.sandbox.SandboxConfig;
+import com.ledger.users.UserVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -131,7 +132,7 @@ public final class LedgerApp {
     node.markMigrated();
     com.ledger.platform.observability.Invariants.listen(vertx, node).await();
     try {
-      PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg));
+      PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg), UserVerticle.hashThreads(cfg));
       if (cfg.seedDemoData()) new DemoSeed(cfg, hasher, Secrets.bankTokenCipher(cfg)).run();
       List<String> ids = deploy(vertx, cfg, node, hasher, contract);
       node.markDeployed();
