@@ -8,10 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,7 +16,7 @@ import java.util.UUID;
  * (not thread-safe: used only from its own event loop). The issue 8 profile: accepting cost one commit — one WAL
  * flush — per payment, and that flush was most of the accept's time. Here a request that arrives while
  * {@link #MAX_IN_FLIGHT} accept statements of this loop are running waits for the next one, which then accepts every
- * waiting request ({@link #MAX_BATCH} at most, distinct payments) with ONE statement and one commit. An idle loop
+ * waiting request ({@link #MAX_BATCH} at most) with ONE statement and one commit. An idle loop
  * sends a request at once: batching adds no wait, it only forms while the database is busy. Each answer is sent after
  * its statement committed (the 202 still promises a durable job), and the workers are woken once per statement.
  *
@@ -63,17 +60,10 @@ final class AcceptBatcher {
     }
   }
 
-  /** The waiting requests in arrival order, one per payment (a payment asked for twice waits for the next batch). */
+  /** The waiting requests in arrival order, {@link #MAX_BATCH} at most. */
   private List<Waiting> next() {
     List<Waiting> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
-    Set<UUID> payments = new HashSet<>();
-    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
-      Waiting w = it.next();
-      if (payments.add(w.request().paymentId())) {
-        batch.add(w);
-        it.remove();
-      }
-    }
+    while (batch.size() < MAX_BATCH && !waiting.isEmpty()) batch.add(waiting.poll());
     return batch;
   }
 

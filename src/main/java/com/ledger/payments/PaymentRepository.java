@@ -50,10 +50,11 @@ final class PaymentRepository {
    * commit per accepted payment was most of its cost). Per request, in order ({@code ord}): the payment as the
    * statement found it, and the job when it was accepted — PENDING → PROCESSING and a PaymentWorker job, like
    * payments.accept_payment (payments/V3), whose checks Java applies to the row found ({@link #acceptOutcome}).
-   * The rows are locked in id order (two concurrent batches never deadlock); a row another transaction moved out of
-   * PENDING meanwhile is re-checked by the UPDATE and left out (a lost race). No uniqueness lookup: only this
-   * statement enqueues PaymentWorker jobs, once per payment (PENDING is never re-entered, SPEC §6.8), so the
-   * window of accept_payment could never find one. The payment ids of one call must be distinct.
+   * The rows are locked in id order (two concurrent batches never deadlock). A payment asked for twice is accepted
+   * for its first request that may; the others, like a request whose payment another transaction moved out of
+   * PENDING meanwhile (the UPDATE re-checks the locked row), get no job: a lost race, as when two single accepts
+   * meet. No uniqueness lookup: only this statement enqueues PaymentWorker jobs, once per payment (PENDING is
+   * never re-entered, SPEC §6.8), so the window of accept_payment could never find one.
    */
   private static final String ACCEPT = """
       WITH req AS (
@@ -61,11 +62,13 @@ final class PaymentRepository {
           FROM unnest($1::uuid[], $2::uuid[], $3::boolean[])
                WITH ORDINALITY AS r(payment_id, caller_id, caller_is_admin, ord)),
       seen AS (
-        SELECT r.ord, r.caller_id, r.caller_is_admin, p.id, p.user_id, p.status
+        SELECT r.ord, p.id, p.user_id, p.status,
+               p.status = 'PENDING' AND (r.caller_is_admin OR p.user_id = r.caller_id) AS may_accept
           FROM req r LEFT JOIN payments.user_payments p ON p.id = r.payment_id),
+      winner AS (
+        SELECT DISTINCT ON (s.id) s.ord, s.id FROM seen s WHERE s.may_accept ORDER BY s.id, s.ord),
       locked AS (
-        SELECT u.id FROM payments.user_payments u JOIN seen s ON s.id = u.id
-         WHERE s.status = 'PENDING' AND (s.caller_is_admin OR s.user_id = s.caller_id)
+        SELECT u.id FROM payments.user_payments u JOIN winner w ON w.id = u.id
          ORDER BY u.id
            FOR NO KEY UPDATE OF u),
       moved AS (
@@ -78,7 +81,7 @@ final class PaymentRepository {
         SELECT $4, $5, jsonb_build_object('payment_id', m.id::text), m.id::text, $6, $7, m.user_id FROM moved m
         RETURNING id, state, args ->> 'payment_id' AS payment_id)
       SELECT s.ord, s.status, s.user_id, j.id AS job_id, j.state AS job_state
-        FROM seen s LEFT JOIN job j ON j.payment_id = s.id::text
+        FROM seen s LEFT JOIN winner w ON w.ord = s.ord LEFT JOIN job j ON j.payment_id = w.id::text
        ORDER BY s.ord""";
 
   /** The workers: fence, post and complete a batch of claimed jobs in one statement (payments/V3). */
@@ -208,7 +211,7 @@ final class PaymentRepository {
   record AcceptRequest(UUID paymentId, UUID callerId, boolean callerIsAdmin) {}
 
   /**
-   * Accept the requests (distinct payment ids) in one statement; the answers in the same order. In a transaction
+   * Accept the requests in one statement; the answers in the same order. In a transaction
    * (an Idempotency-Key) it commits with it; on the pool, by itself.
    */
   static Future<List<Accepted>> accept(SqlClient db, List<AcceptRequest> requests, String worker, String queue,

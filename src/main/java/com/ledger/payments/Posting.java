@@ -53,7 +53,7 @@ final class Posting {
   }
 
   /**
-   * Accept many requests (distinct payments) with one statement. The outer future fails when the statement did
+   * Accept many requests with one statement. The outer future fails when the statement did
    * (nothing committed); otherwise one answer per request, in order: the job, or that request's route failure.
    */
   Future<List<Future<PaymentRepository.Accepted>>> acceptAll(SqlClient db,

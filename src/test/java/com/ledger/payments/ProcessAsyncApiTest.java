@@ -8,8 +8,11 @@ import com.ledger.payments.Fixtures.User;
 import com.ledger.support.Api.Resp;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,5 +83,50 @@ class ProcessAsyncApiTest extends PaymentsE2E {
     Resp r = Fixtures.processAsync(api, u, p);
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     assertThat(r.data().getString("payment_id")).isEqualTo(p.toString());
+  }
+
+  /**
+   * Key-less accepts that arrive together share statements (AcceptBatcher); each is still answered as alone: every
+   * PENDING payment of the caller gets one 202 and one job, a payment an admin asks for twice at once one 202 and one 409,
+   * another user's payment 403, an unknown id 404 — and the workers post each accepted payment once.
+   */
+  @Test
+  void concurrent_accepts_are_each_answered_as_alone() throws Exception {
+    User u = fx.user();
+    User other = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "1000.00");
+    List<UUID> own = new ArrayList<>();
+    for (int i = 0; i < 40; i++) own.add(fx.payment(u, acc, "1.00", "DEBIT", "together " + i, "PENDING"));
+    UUID twice = fx.payment(u, acc, "2.00", "DEBIT", "asked twice", "PENDING");
+    UUID foreign = fx.payment(other, fx.account(other, "CHECKING", "10.00"), "1.00", "DEBIT", "foreign", "PENDING");
+    List<Callable<Resp>> calls = new ArrayList<>();
+    for (UUID p : own) calls.add(() -> asyncAs(u, p));
+    // by an admin: the owner may process only a PENDING payment, so an owner who comes second gets 403 or 409
+    // depending on whether the first had committed when the second read the payment (as before batching)
+    User admin = fx.user("admin");
+    calls.add(() -> asyncAs(admin, twice));
+    calls.add(() -> asyncAs(admin, twice));
+    calls.add(() -> asyncAs(u, foreign));
+    calls.add(() -> asyncAs(u, UUID.randomUUID()));
+    List<Resp> rs = PaymentConcurrencyTest.allAtOnce(calls);
+
+    for (int i = 0; i < own.size(); i++) {
+      assertThat(rs.get(i).status()).as(rs.get(i).body()).isEqualTo(202);
+      assertThat(rs.get(i).data().getString("payment_id")).isEqualTo(own.get(i).toString());
+    }
+    assertThat(List.of(rs.get(40).status(), rs.get(41).status())).containsExactlyInAnyOrder(202, 409);
+    assertProblem(rs.get(40).status() == 409 ? rs.get(40) : rs.get(41), 409, "already_processed");
+    assertProblem(rs.get(42), 403, "insufficient_permissions");
+    assertProblem(rs.get(43), 404, "payment_not_found");
+    assertThat(fx.status(foreign)).isEqualTo("PENDING");
+    Fixtures.await("every accepted payment posted", Duration.ofSeconds(30), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 41);
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(41);
+    assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE user_id = ? AND state = 'completed'", u.id())).isEqualTo(41);
+    assertThat(fx.balance(acc)).isEqualTo("958.00");
+  }
+
+  private static Resp asyncAs(User u, UUID p) {
+    return Http1.post(api.base, "/api/payments/" + p + "/process", null, u.token(), Map.of("Prefer", "respond-async"));
   }
 }
