@@ -35,10 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loop: claim with {@code FOR UPDATE SKIP LOCKED} (priority, then due time) and a lease ({@code jobs.lease_seconds})
  * while slots are free: a plain {@link JobWorker} gets one job per slot; a {@link BatchJobWorker} gets up to
- * {@code jobs.batch_size} jobs per claim, run together in one slot, one batch at a time (concurrent batches of one
- * worker lock the same rows — the accounts of payments — and mostly wait for each other: in the issue 8 profile two
- * concurrent 100-job batches over 200 accounts posted 15–30 % fewer jobs per second than one). Claim again as slots
- * free up. Woken by
+ * {@code jobs.batch_size} jobs per claim, run together in one slot. Claim again as slots free up. Woken by
  * {@code jobs.<queue>.wake} (clustered publish) and by a poll every {@code jobs.poll_interval_ms} that backs off,
  * doubling, to {@code jobs.idle_poll_max_ms} while claims come back empty (an idle node does not poll the database
  * hot); a retry this runner schedules also wakes it when due. Each poll also rescues jobs whose lease expired (their
@@ -80,8 +77,6 @@ public class JobRunnerVerticle extends VerticleBase {
   private final java.util.concurrent.atomic.AtomicInteger runningCount = new java.util.concurrent.atomic.AtomicInteger();
   /** Slots in use: one per plain job, one per batch. */
   private int busySlots;
-  /** Batches running (at most one claim of batches at a time). */
-  private int batchesRunning;
   private MessageConsumer<Object> wake;
   private long pollTimer = -1;
   private long pollDelayMs;
@@ -214,8 +209,7 @@ public class JobRunnerVerticle extends VerticleBase {
    * whether a claim came back full (more may be waiting).
    */
   private Future<Boolean> claimRound() {
-    Future<Boolean> batch = batchWorkers.length == 0 || busySlots >= concurrency || batchesRunning > 0
-        ? Future.succeededFuture(false)
+    Future<Boolean> batch = batchWorkers.length == 0 || busySlots >= concurrency ? Future.succeededFuture(false)
         : JobStore.claim(pool, queue, batchWorkers, cfg.batchSize(), runnerId, cfg.leaseSeconds()).map(jobs -> {
           startBatches(jobs);
           return claimed(jobs.size(), cfg.batchSize());
@@ -299,11 +293,9 @@ public class JobRunnerVerticle extends VerticleBase {
     for (Job job : jobs) byWorker.computeIfAbsent(job.worker(), k -> new ArrayList<>()).add(job);
     byWorker.forEach((name, batch) -> {
       hold(batch);
-      batchesRunning++;
       attemptBatch((BatchJobWorker) workers.get(name), batch).onComplete(x -> {
         long nanos = System.nanoTime() - claimedAt;
         for (Job job : batch) metrics.claimToDone(job.worker(), nanos);
-        batchesRunning--;
         finished(batch);
       });
     });
