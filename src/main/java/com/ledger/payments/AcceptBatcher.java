@@ -25,7 +25,8 @@ import java.util.UUID;
  */
 final class AcceptBatcher {
   static final int MAX_BATCH = 100;
-  static final int MAX_IN_FLIGHT = 2;
+  /** Per event loop (http.instances of them share the pool with the workers; db.pool_size 10 by default). */
+  static final int MAX_IN_FLIGHT = 3;
 
   private record Waiting(PaymentRepository.AcceptRequest request, Promise<PaymentRepository.Accepted> answer) {}
 

@@ -88,6 +88,10 @@ final class PaymentRepository {
   private static final String POST_JOBS = "SELECT b.job_id, " + OUTCOME_COLUMNS.replace("(o)", "(b.outcome)")
       + " FROM payments.post_payment_jobs($1, $2, $3, $4, $5, $6, $7) AS b";
 
+  /** The account of each payment of a worker batch (to split it into groups of disjoint accounts). */
+  private static final String ACCOUNTS_OF = """
+      SELECT id, user_bank_account_id FROM payments.user_payments WHERE id = ANY($1)""";
+
   private static final String SET_STATUS = """
       UPDATE payments.user_payments SET status = $3, failure_reason = $4, updated_at = date_trunc('second', now())
       WHERE id = $1 AND status = $2
@@ -261,6 +265,15 @@ final class PaymentRepository {
     return db.preparedQuery(POST_JOBS).execute(t).map(rows -> {
       Map<UUID, Outcome> out = new LinkedHashMap<>();
       for (Row r : rows) out.put(r.getUUID("job_id"), Outcome.from(r));
+      return out;
+    });
+  }
+
+  /** payment id → its account id, for the payments that exist. */
+  static Future<Map<UUID, UUID>> accountsOf(SqlClient db, UUID[] paymentIds) {
+    return db.preparedQuery(ACCOUNTS_OF).execute(Tuple.of(paymentIds)).map(rows -> {
+      Map<UUID, UUID> out = new java.util.HashMap<>();
+      for (Row r : rows) out.put(r.getUUID("id"), r.getUUID("user_bank_account_id"));
       return out;
     });
   }

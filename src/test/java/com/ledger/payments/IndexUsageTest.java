@@ -253,6 +253,8 @@ class IndexUsageTest {
         concat(posting, "jobs_pkey"));
     explain("PaymentRepository.SET_STATUS", k("PaymentRepository", "SET_STATUS"),
         p(i.payment(), "PENDING", "CANCELLED", null), pk);
+    explain("PaymentRepository.ACCOUNTS_OF", k("PaymentRepository", "ACCOUNTS_OF"),
+        p((Object) new UUID[] {i.payment(), UUID.randomUUID()}), pk);
     explain("PaymentRepository.LATEST_JOB", k("PaymentRepository", "LATEST_JOB"), p(i.jobPaymentId()),
         "jobs_args_payment_id_index");
 

@@ -126,6 +126,32 @@ class ProcessAsyncApiTest extends PaymentsE2E {
     assertThat(fx.balance(acc)).isEqualTo("958.00");
   }
 
+  /**
+   * A worker batch over several accounts is posted by statements side by side, each on accounts of its own
+   * (PaymentWorker): every payment is posted once, every job completed on its first attempt, balances exact.
+   */
+  @Test
+  void a_batch_over_many_accounts_posts_every_payment_once() throws Exception {
+    User u = fx.user();
+    List<UUID> accounts = new ArrayList<>();
+    for (int a = 0; a < 7; a++) accounts.add(fx.account(u, "CHECKING", "100.00"));
+    List<UUID> payments = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      payments.add(fx.payment(u, accounts.get(i % 7), "1.00", i % 2 == 0 ? "DEBIT" : "CREDIT", "spread " + i, "PENDING"));
+    }
+    List<Callable<Resp>> calls = new ArrayList<>();
+    for (UUID p : payments) calls.add(() -> asyncAs(u, p));
+    for (Resp r : PaymentConcurrencyTest.allAtOnce(calls)) assertThat(r.status()).as(r.body()).isEqualTo(202);
+    Fixtures.await("all 70 posted", Duration.ofSeconds(30), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_id = ? AND status = 'COMPLETED'", u.id()) == 70);
+    for (UUID p : payments) {
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isEqualTo(1);
+    }
+    assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE user_id = ? AND state = 'completed' AND attempt = 1",
+        u.id())).isEqualTo(70);
+    for (UUID a : accounts) assertThat(fx.balance(a)).isEqualTo("100.00");  // 5 debits and 5 credits of 1.00 each
+  }
+
   private static Resp asyncAs(User u, UUID p) {
     return Http1.post(api.base, "/api/payments/" + p + "/process", null, u.token(), Map.of("Prefer", "respond-async"));
   }
