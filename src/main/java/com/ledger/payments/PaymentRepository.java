@@ -45,12 +45,52 @@ final class PaymentRepository {
   private static final String PROCESS = "SELECT " + OUTCOME_COLUMNS
       + " FROM payments.process_payment($1, $2, $3, $4, $5, $6, $7) AS o";
 
-  /** The async accept: checks, PENDING → PROCESSING and the worker's job in one statement (payments/V3). */
-  private static final String ACCEPT = "SELECT * FROM payments.accept_payment($1, $2, $3, $4, $5, $6, $7, $8)";
+  /**
+   * The async accept of many requests in ONE statement (one commit for all: issue 8 profile, the WAL flush of a
+   * commit per accepted payment was most of its cost). Per request, in order ({@code ord}): the payment as the
+   * statement found it, and the job when it was accepted — PENDING → PROCESSING and a PaymentWorker job, like
+   * payments.accept_payment (payments/V3), whose checks Java applies to the row found ({@link #acceptOutcome}).
+   * The rows are locked in id order (two concurrent batches never deadlock). A payment asked for twice is accepted
+   * for its first request that may; the others, like a request whose payment another transaction moved out of
+   * PENDING meanwhile (the UPDATE re-checks the locked row), get no job: a lost race, as when two single accepts
+   * meet. No uniqueness lookup: only this statement enqueues PaymentWorker jobs, once per payment (PENDING is
+   * never re-entered, SPEC §6.8), so the window of accept_payment could never find one.
+   */
+  private static final String ACCEPT = """
+      WITH req AS (
+        SELECT r.ord, r.payment_id, r.caller_id, r.caller_is_admin
+          FROM unnest($1::uuid[], $2::uuid[], $3::boolean[])
+               WITH ORDINALITY AS r(payment_id, caller_id, caller_is_admin, ord)),
+      seen AS (
+        SELECT r.ord, p.id, p.user_id, p.status,
+               p.status = 'PENDING' AND (r.caller_is_admin OR p.user_id = r.caller_id) AS may_accept
+          FROM req r LEFT JOIN payments.user_payments p ON p.id = r.payment_id),
+      winner AS (
+        SELECT DISTINCT ON (s.id) s.ord, s.id FROM seen s WHERE s.may_accept ORDER BY s.id, s.ord),
+      locked AS (
+        SELECT u.id FROM payments.user_payments u JOIN winner w ON w.id = u.id
+         ORDER BY u.id
+           FOR NO KEY UPDATE OF u),
+      moved AS (
+        UPDATE payments.user_payments u SET status = 'PROCESSING', updated_at = date_trunc('second', now())
+          FROM locked l
+         WHERE u.id = l.id AND u.status = 'PENDING'
+        RETURNING u.id, u.user_id),
+      job AS (
+        INSERT INTO jobs.jobs (worker, queue, args, unique_key, max_attempts, timeout_seconds, user_id)
+        SELECT $4, $5, jsonb_build_object('payment_id', m.id::text), m.id::text, $6, $7, m.user_id FROM moved m
+        RETURNING id, state, args ->> 'payment_id' AS payment_id)
+      SELECT s.ord, s.status, s.user_id, j.id AS job_id, j.state AS job_state
+        FROM seen s LEFT JOIN winner w ON w.ord = s.ord LEFT JOIN job j ON j.payment_id = w.id::text
+       ORDER BY s.ord""";
 
   /** The workers: fence, post and complete a batch of claimed jobs in one statement (payments/V3). */
   private static final String POST_JOBS = "SELECT b.job_id, " + OUTCOME_COLUMNS.replace("(o)", "(b.outcome)")
       + " FROM payments.post_payment_jobs($1, $2, $3, $4, $5, $6, $7) AS b";
+
+  /** The account of each payment of a worker batch (to split it into groups of disjoint accounts). */
+  private static final String ACCOUNTS_OF = """
+      SELECT id, user_bank_account_id FROM payments.user_payments WHERE id = ANY($1)""";
 
   private static final String SET_STATUS = """
       UPDATE payments.user_payments SET status = $3, failure_reason = $4, updated_at = date_trunc('second', now())
@@ -161,18 +201,61 @@ final class PaymentRepository {
     return db.preparedQuery(PROCESS).execute(t).map(rows -> Outcome.from(rows.iterator().next()));
   }
 
-  /** The async accept's answer: a failing reason (null = accepted), the status found, the job. */
-  record Accepted(String reason, String paymentStatus, UUID jobId, String jobState) {}
+  /**
+   * The async accept's answer: a failing reason (null = accepted) with the status found, or the job. A lost race (the
+   * payment left PENDING between the statement's snapshot and its lock) is already_processed with a null status.
+   */
+  record Accepted(String reason, String paymentStatus, UUID jobId, String jobState) {
+    boolean lostRace() {
+      return "already_processed".equals(reason) && paymentStatus == null;
+    }
+  }
 
-  static Future<Accepted> accept(SqlClient db, UUID paymentId, UUID callerId, boolean callerIsAdmin, String worker,
-      String queue, int maxAttempts, int timeoutSeconds, int uniqueSeconds) {
-    Tuple t = Tuple.tuple().addUUID(paymentId).addUUID(callerId).addBoolean(callerIsAdmin).addString(worker)
-        .addString(queue).addInteger(maxAttempts).addInteger(timeoutSeconds).addInteger(uniqueSeconds);
+  /** One accept request of a batch. */
+  record AcceptRequest(UUID paymentId, UUID callerId, boolean callerIsAdmin) {}
+
+  /**
+   * Accept the requests in one statement; the answers in the same order. In a transaction
+   * (an Idempotency-Key) it commits with it; on the pool, by itself.
+   */
+  static Future<List<Accepted>> accept(SqlClient db, List<AcceptRequest> requests, String worker, String queue,
+      int maxAttempts, int timeoutSeconds) {
+    UUID[] payments = new UUID[requests.size()];
+    UUID[] callers = new UUID[requests.size()];
+    Boolean[] admins = new Boolean[requests.size()];
+    for (int i = 0; i < payments.length; i++) {
+      AcceptRequest r = requests.get(i);
+      payments[i] = r.paymentId();
+      callers[i] = r.callerId();
+      admins[i] = r.callerIsAdmin();
+    }
+    Tuple t = Tuple.tuple().addArrayOfUUID(payments).addArrayOfUUID(callers).addArrayOfBoolean(admins)
+        .addString(worker).addString(queue).addInteger(maxAttempts).addInteger(timeoutSeconds);
     return db.preparedQuery(ACCEPT).execute(t).map(rows -> {
-      Row r = rows.iterator().next();
-      return new Accepted(r.getString("reason"), r.getString("payment_status"), r.getUUID("job_id"),
-          r.getString("job_state"));
+      List<Accepted> out = new ArrayList<>(requests.size());
+      int i = 0;
+      for (Row r : rows) out.add(acceptOutcome(requests.get(i++), r));
+      if (out.size() != requests.size()) throw new IllegalStateException("accept answered " + out.size() + " rows");
+      return out;
     });
+  }
+
+  /**
+   * payments.lock_pending_payment's checks in SPEC §6.6 order, on the row as the statement found it: exists
+   * (payment_not_found) → may process (insufficient_permissions: admin always, the owner only while PENDING) →
+   * PENDING (already_processed); then accepted, or a lost race.
+   */
+  private static Accepted acceptOutcome(AcceptRequest req, Row r) {
+    String status = r.getString("status");
+    if (status == null) return new Accepted("payment_not_found", null, null, null);
+    boolean pending = Payment.PENDING.equals(status);
+    if (!(req.callerIsAdmin() || (req.callerId().equals(r.getUUID("user_id")) && pending))) {
+      return new Accepted("insufficient_permissions", null, null, null);
+    }
+    if (!pending) return new Accepted("already_processed", status, null, null);
+    UUID job = r.getUUID("job_id");
+    return job == null ? new Accepted("already_processed", null, null, null)
+        : new Accepted(null, null, job, r.getString("job_state"));
   }
 
   /** The outcome of each job of the batch this runner still owned (the others lost their lease). */
@@ -182,6 +265,15 @@ final class PaymentRepository {
     return db.preparedQuery(POST_JOBS).execute(t).map(rows -> {
       Map<UUID, Outcome> out = new LinkedHashMap<>();
       for (Row r : rows) out.put(r.getUUID("job_id"), Outcome.from(r));
+      return out;
+    });
+  }
+
+  /** payment id → its account id, for the payments that exist. */
+  static Future<Map<UUID, UUID>> accountsOf(SqlClient db, UUID[] paymentIds) {
+    return db.preparedQuery(ACCOUNTS_OF).execute(Tuple.of(paymentIds)).map(rows -> {
+      Map<UUID, UUID> out = new java.util.HashMap<>();
+      for (Row r : rows) out.put(r.getUUID("id"), r.getUUID("user_bank_account_id"));
       return out;
     });
   }

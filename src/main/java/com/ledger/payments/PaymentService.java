@@ -25,6 +25,8 @@ final class PaymentService {
   private final Posting posting;
   private final Idempotency idempotency;
   private final PaymentsConfig cfg;
+  /** This service's {@link AcceptBatcher} in the data of each event-loop context that runs it. */
+  private final Object batcherKey = new Object();
 
   PaymentService(Vertx vertx, Pool pool, PaymentsConfig cfg) {
     this.vertx = vertx;
@@ -102,18 +104,45 @@ final class PaymentService {
   private Future<ApiReply> process(ApiRequest req, boolean async) {
     Caller c = Requests.caller(req);
     UUID id = Requests.pathId(req);
-    Future<ApiReply> reply = idempotency.run(req, Requests.callerId(c), db -> async ? accept(db, c, id)
-        : posting.process(db, c, id).map(p -> ApiReply.ok(p.toJson(), new JsonObject().put("action", "processed"))));
-    return async ? reply.onSuccess(r -> Jobs.wake(vertx, PaymentsApi.QUEUE)) : reply;
+    boolean[] batched = {false};
+    Future<ApiReply> reply = idempotency.run(req, Requests.callerId(c), db -> {
+      if (!async) {
+        return posting.process(db, c, id).map(p -> ApiReply.ok(p.toJson(), new JsonObject().put("action", "processed")));
+      }
+      AcceptBatcher batcher = db == pool ? batcher() : null;
+      batched[0] = batcher != null;
+      return accept(batcher != null ? batcher.accept(id, Requests.callerId(c), c.isAdmin()) : posting.accept(db, c, id), id);
+    });
+    // the batcher wakes the workers once per statement; otherwise wake them once the accept committed
+    return async ? reply.onSuccess(r -> {
+      if (!batched[0]) Jobs.wake(vertx, PaymentsApi.QUEUE);
+    }) : reply;
   }
 
-  private Future<ApiReply> accept(SqlClient db, Caller c, UUID id) {
-    return posting.accept(db, c, id, PaymentsApi.WORKER, PaymentsApi.QUEUE).map(a -> ApiReply.of(202, new JsonObject()
+  /**
+   * The 202 of an accepted job. Without an Idempotency-Key ({@code db} is the pool) the accept joins this event
+   * loop's {@link AcceptBatcher} (one statement and commit for the requests that wait together); with one it runs in
+   * the key's transaction.
+   */
+  private static Future<ApiReply> accept(Future<PaymentRepository.Accepted> accepted, UUID id) {
+    return accepted.map(a -> ApiReply.of(202, new JsonObject()
         .put("job_id", a.jobId().toString())
         .put("status", a.jobState())
         .put("message", "Operation scheduled successfully")
         .put("check_status_url", "/api/jobs/" + a.jobId())
         .put("payment_id", id.toString()), new JsonObject().put("action", "process_scheduled")));
+  }
+
+  /** This event loop's batcher (null off an event loop: then each accept is a statement of its own). */
+  private AcceptBatcher batcher() {
+    io.vertx.core.Context ctx = Vertx.currentContext();
+    if (ctx == null || !ctx.isEventLoopContext()) return null;
+    AcceptBatcher b = ctx.get(batcherKey);
+    if (b == null) {
+      b = new AcceptBatcher(vertx, pool, posting);
+      ctx.put(batcherKey, b);
+    }
+    return b;
   }
 
   // ------------------------------------------------------------------ cancel

@@ -12,13 +12,14 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * SPEC.md §7.4: posts the PROCESSING payments of a batch of claimed jobs with ONE statement
+ * SPEC.md §7.4: posts the PROCESSING payments of a batch of claimed jobs with one statement per group of accounts
  * ({@code payments.post_payment_jobs}, see {@link Posting}) that also fences and completes the jobs, so postings and
  * completions commit together (a lost lease or a crash rolls both back: exactly-once). A payment found COMPLETED was
  * posted by an earlier run: success, nothing posted again. A failing rule comes back as a failed outcome (the runner
@@ -36,8 +37,72 @@ final class PaymentWorker implements BatchJobWorker {
     return PaymentsApi.WORKER;
   }
 
+  /**
+   * The batch in {@link #GROUPS} statements run side by side, each on jobs whose accounts no other group has (one
+   * cheap read maps payments to accounts first). One statement locks every account of its jobs until it commits, so
+   * a single statement kept one backend busy while the other core idled, and two batches over the same accounts
+   * mostly waited for each other (issue 8 profile). Each group is its own fenced transaction (postings and
+   * completions commit together, so exactly-once holds per group); a group that fails committed nothing and its
+   * jobs run once more each alone, so the failure lands on the job that causes it (as the runner does for a batch).
+   */
   @Override
   public Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, SqlClient db) {
+    if (jobs.size() < 2) return post(jobs, runnerId, db);
+    UUID[] payments = jobs.stream().map(PaymentWorker::paymentId).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
+    return PaymentRepository.accountsOf(db, payments).compose(accounts -> {
+      List<List<Job>> groups = disjoint(jobs, accounts);
+      if (groups.size() == 1) return post(jobs, runnerId, db);
+      List<Future<Map<UUID, JobOutcome>>> parts = new ArrayList<>();
+      for (List<Job> g : groups) parts.add(postOrEachAlone(g, runnerId, db));
+      return Future.all(parts).map(all -> {
+        Map<UUID, JobOutcome> out = new LinkedHashMap<>();
+        for (Future<Map<UUID, JobOutcome>> f : parts) out.putAll(f.result());
+        return out;
+      });
+    });
+  }
+
+  static final int GROUPS = 2;
+
+  /**
+   * The jobs in at most {@link #GROUPS} groups, all jobs of one account in the same group, the groups about equal
+   * (largest account first into the smallest group). Jobs without a known account go with the first group.
+   */
+  static List<List<Job>> disjoint(List<Job> jobs, Map<UUID, UUID> accounts) {
+    Map<UUID, List<Job>> byAccount = new LinkedHashMap<>();
+    List<Job> unknown = new ArrayList<>();
+    for (Job j : jobs) {
+      UUID account = paymentId(j) == null ? null : accounts.get(paymentId(j));
+      if (account == null) unknown.add(j);
+      else byAccount.computeIfAbsent(account, k -> new ArrayList<>()).add(j);
+    }
+    List<List<Job>> groups = new ArrayList<>();
+    for (int i = 0; i < GROUPS; i++) groups.add(new ArrayList<>());
+    groups.get(0).addAll(unknown);
+    byAccount.values().stream().sorted((a, b) -> Integer.compare(b.size(), a.size())).forEach(same -> groups.stream()
+        .min(java.util.Comparator.comparingInt(List::size)).orElseThrow().addAll(same));
+    groups.removeIf(List::isEmpty);
+    return groups;
+  }
+
+  private Future<Map<UUID, JobOutcome>> postOrEachAlone(List<Job> group, String runnerId, SqlClient db) {
+    return post(group, runnerId, db).recover(err -> {
+      if (group.size() == 1) {
+        return Future.succeededFuture(Map.of(group.get(0).id(), (JobOutcome) new JobOutcome.Failed(err)));
+      }
+      Future<Map<UUID, JobOutcome>> each = Future.succeededFuture(new LinkedHashMap<>());
+      for (Job job : group) {
+        each = each.compose(acc -> postOrEachAlone(List.of(job), runnerId, db).map(one -> {
+          acc.putAll(one);
+          return acc;
+        }));
+      }
+      return each;
+    });
+  }
+
+  /** One statement: fence, post and complete the jobs (payments.post_payment_jobs). */
+  private Future<Map<UUID, JobOutcome>> post(List<Job> jobs, String runnerId, SqlClient db) {
     UUID[] ids = jobs.stream().map(Job::id).toArray(UUID[]::new);
     Integer[] attempts = jobs.stream().map(Job::attempt).toArray(Integer[]::new);
     Map<UUID, Job> byId = new LinkedHashMap<>();

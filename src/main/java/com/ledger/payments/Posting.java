@@ -2,12 +2,15 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
+import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,7 +25,6 @@ import java.util.UUID;
  * from those facts (anything else is a bug, answered as an internal error).
  */
 final class Posting {
-  static final int JOB_UNIQUE_SECONDS = 60;
   static final int JOB_MAX_ATTEMPTS = 5;
   static final int JOB_TIMEOUT_SECONDS = 300;
 
@@ -41,13 +43,39 @@ final class Posting {
         : Future.failedFuture(routeFailure(o.reason(), o.paymentStatus()).orElseGet(() -> ruleFailure(o))));
   }
 
-  /** The accepted job: PENDING → PROCESSING plus a PaymentWorker job (or the job of the uniqueness window). */
-  Future<PaymentRepository.Accepted> accept(SqlClient db, Caller c, UUID paymentId, String worker, String queue) {
-    return PaymentRepository.accept(db, paymentId, Requests.callerId(c), c.isAdmin(), worker, queue, JOB_MAX_ATTEMPTS,
-        JOB_TIMEOUT_SECONDS, JOB_UNIQUE_SECONDS).compose(a -> a.reason() == null
-        ? Future.succeededFuture(a)
-        : Future.failedFuture(routeFailure(a.reason(), a.paymentStatus())
-            .orElseThrow(() -> new IllegalStateException("unexpected accept outcome " + a.reason()))));
+  /**
+   * The accepted job: PENDING → PROCESSING plus a PaymentWorker job, or the route's failure. With {@code db} a
+   * transaction (an Idempotency-Key) it commits with it; a key-less request goes through {@link AcceptBatcher}.
+   */
+  Future<PaymentRepository.Accepted> accept(SqlClient db, Caller c, UUID paymentId) {
+    return acceptAll(db, List.of(new PaymentRepository.AcceptRequest(paymentId, Requests.callerId(c), c.isAdmin())))
+        .compose(answers -> answers.get(0));
+  }
+
+  /**
+   * Accept many requests with one statement. The outer future fails when the statement did
+   * (nothing committed); otherwise one answer per request, in order: the job, or that request's route failure.
+   */
+  Future<List<Future<PaymentRepository.Accepted>>> acceptAll(SqlClient db,
+      List<PaymentRepository.AcceptRequest> requests) {
+    return PaymentRepository.accept(db, requests, PaymentsApi.WORKER, PaymentsApi.QUEUE, JOB_MAX_ATTEMPTS,
+        JOB_TIMEOUT_SECONDS).map(answers -> {
+          List<Future<PaymentRepository.Accepted>> out = new ArrayList<>(answers.size());
+          for (int i = 0; i < answers.size(); i++) out.add(settle(db, requests.get(i).paymentId(), answers.get(i)));
+          return out;
+        });
+  }
+
+  /** An accept answer as the route's outcome; a lost race reads the status the payment was moved to meanwhile. */
+  private static Future<PaymentRepository.Accepted> settle(SqlClient db, UUID paymentId, PaymentRepository.Accepted a) {
+    if (a.reason() == null) return Future.succeededFuture(a);
+    if (a.lostRace()) {
+      return PaymentRepository.get(db, paymentId).compose(found -> Future.failedFuture(found
+          .map(p -> routeFailure("already_processed", p.status()).orElseThrow())
+          .orElseGet(() -> routeFailure("payment_not_found", null).orElseThrow())));
+    }
+    return Future.failedFuture(routeFailure(a.reason(), a.paymentStatus())
+        .orElseThrow(() -> new IllegalStateException("unexpected accept outcome " + a.reason())));
   }
 
   /** Post the PROCESSING payments of claimed worker jobs; see {@code payments.post_payment_jobs}. */

@@ -234,9 +234,10 @@ class IndexUsageTest {
         "user_payments_user_id_amount_description_direction_status_index"};
     explainNested("PaymentRepository.PROCESS (lock, rules, posting)", k("PaymentRepository", "PROCESS"),
         tx -> Future.succeededFuture(p(i.payment(), i.heavyUser(), false, limit, noDailyLimits, limit, 5)), posting);
-    explainNested("PaymentRepository.ACCEPT (lock, checks, enqueue)", k("PaymentRepository", "ACCEPT"),
-        tx -> Future.succeededFuture(p(i.payment(), i.heavyUser(), false, "PaymentWorker", "payments", 5, 300, 60)),
-        pk, "jobs_worker_unique_key_inserted_at_index");
+    explain("PaymentRepository.ACCEPT (a batch: checks, lock, PENDING -> PROCESSING, enqueue)",
+        k("PaymentRepository", "ACCEPT"), p(new UUID[] {i.payment(), UUID.randomUUID()},
+            new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, "PaymentWorker", "payments", 5, 300),
+        pk);
     explainNested("PaymentRepository.POST_JOBS (fence, lock, post, complete a batch)",
         k("PaymentRepository", "POST_JOBS"),
         tx -> tx.preparedQuery("SELECT * FROM payments.accept_payment($1, $2, false, 'PaymentWorker', 'payments', "
@@ -253,6 +254,8 @@ class IndexUsageTest {
         concat(posting, "jobs_pkey"));
     explain("PaymentRepository.SET_STATUS", k("PaymentRepository", "SET_STATUS"),
         p(i.payment(), "PENDING", "CANCELLED", null), pk);
+    explain("PaymentRepository.ACCOUNTS_OF", k("PaymentRepository", "ACCOUNTS_OF"),
+        p((Object) new UUID[] {i.payment(), UUID.randomUUID()}), pk);
     explain("PaymentRepository.LATEST_JOB", k("PaymentRepository", "LATEST_JOB"), p(i.jobPaymentId()),
         "jobs_args_payment_id_index");
 
@@ -449,8 +452,8 @@ class IndexUsageTest {
         tx -> Future.succeededFuture(p("PaymentWorker", "payments", new JsonObject().put("payment_id", "x"),
             i.jobPaymentId(), 60, 0, 5, 300, i.heavyUser(), null)),
         "jobs_worker_unique_key_inserted_at_index");
-    explain("JobStore.CLAIM", k("JobStore", "CLAIM"), p("payments", paymentWorker, 10, "runner", 30),
-        "jobs_claim_index", job);
+    explainNested("JobStore.CLAIM", k("JobStore", "CLAIM"),
+        tx -> Future.succeededFuture(p("payments", paymentWorker, 10, "runner", 30)), "jobs_claim_index", job);
     explainNested("JobStore.FENCE", k("JobStore", "FENCE"),
         tx -> Future.succeededFuture(p(jobIds, new Integer[] {1}, "runner")), job);
     explain("JobStore.LOCK_EXPIRED", k("JobStore", "LOCK_EXPIRED"), p("payments", paymentWorker),

@@ -9,8 +9,11 @@ import com.ledger.support.Poll;
 import com.ledger.support.TestUsers.User;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,5 +84,76 @@ class ProcessAsyncApiTest extends PaymentsE2E {
     Resp r = Fixtures.processAsync(api, u, p);
     assertThat(r.status()).as(r.body()).isEqualTo(202);
     assertThat(r.data().getString("payment_id")).isEqualTo(p.toString());
+  }
+
+  /**
+   * Key-less accepts that arrive together share statements (AcceptBatcher); each is still answered as alone: every
+   * PENDING payment of the caller gets one 202 and one job, a payment an admin asks for twice at once one 202 and one 409,
+   * another user's payment 403, an unknown id 404 — and the workers post each accepted payment once.
+   */
+  @Test
+  void concurrent_accepts_are_each_answered_as_alone() throws Exception {
+    User u = fx.user();
+    User other = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "1000.00");
+    List<UUID> own = new ArrayList<>();
+    for (int i = 0; i < 40; i++) own.add(fx.payment(u, acc, "1.00", "DEBIT", "together " + i, "PENDING"));
+    UUID twice = fx.payment(u, acc, "2.00", "DEBIT", "asked twice", "PENDING");
+    UUID foreign = fx.payment(other, fx.account(other, "CHECKING", "10.00"), "1.00", "DEBIT", "foreign", "PENDING");
+    List<Callable<Resp>> calls = new ArrayList<>();
+    for (UUID p : own) calls.add(() -> asyncAs(u, p));
+    // by an admin: the owner may process only a PENDING payment, so an owner who comes second gets 403 or 409
+    // depending on whether the first had committed when the second read the payment (as before batching)
+    User admin = fx.user("admin");
+    calls.add(() -> asyncAs(admin, twice));
+    calls.add(() -> asyncAs(admin, twice));
+    calls.add(() -> asyncAs(u, foreign));
+    calls.add(() -> asyncAs(u, UUID.randomUUID()));
+    List<Resp> rs = PaymentConcurrencyTest.allAtOnce(calls);
+
+    for (int i = 0; i < own.size(); i++) {
+      assertThat(rs.get(i).status()).as(rs.get(i).body()).isEqualTo(202);
+      assertThat(rs.get(i).data().getString("payment_id")).isEqualTo(own.get(i).toString());
+    }
+    assertThat(List.of(rs.get(40).status(), rs.get(41).status())).containsExactlyInAnyOrder(202, 409);
+    assertProblem(rs.get(40).status() == 409 ? rs.get(40) : rs.get(41), 409, "already_processed");
+    assertProblem(rs.get(42), 403, "insufficient_permissions");
+    assertProblem(rs.get(43), 404, "payment_not_found");
+    assertThat(fx.status(foreign)).isEqualTo("PENDING");
+    Fixtures.await("every accepted payment posted", Duration.ofSeconds(30), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 41);
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(41);
+    assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE user_id = ? AND state = 'completed'", u.id())).isEqualTo(41);
+    assertThat(fx.balance(acc)).isEqualTo("958.00");
+  }
+
+  /**
+   * A worker batch over several accounts is posted by statements side by side, each on accounts of its own
+   * (PaymentWorker): every payment is posted once, every job completed on its first attempt, balances exact.
+   */
+  @Test
+  void a_batch_over_many_accounts_posts_every_payment_once() throws Exception {
+    User u = fx.user();
+    List<UUID> accounts = new ArrayList<>();
+    for (int a = 0; a < 7; a++) accounts.add(fx.account(u, "CHECKING", "100.00"));
+    List<UUID> payments = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      payments.add(fx.payment(u, accounts.get(i % 7), "1.00", i % 2 == 0 ? "DEBIT" : "CREDIT", "spread " + i, "PENDING"));
+    }
+    List<Callable<Resp>> calls = new ArrayList<>();
+    for (UUID p : payments) calls.add(() -> asyncAs(u, p));
+    for (Resp r : PaymentConcurrencyTest.allAtOnce(calls)) assertThat(r.status()).as(r.body()).isEqualTo(202);
+    Fixtures.await("all 70 posted", Duration.ofSeconds(30), () -> fx.count(
+        "SELECT count(*) FROM payments.user_payments WHERE user_id = ? AND status = 'COMPLETED'", u.id()) == 70);
+    for (UUID p : payments) {
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isEqualTo(1);
+    }
+    assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE user_id = ? AND state = 'completed' AND attempt = 1",
+        u.id())).isEqualTo(70);
+    for (UUID a : accounts) assertThat(fx.balance(a)).isEqualTo("100.00");  // 5 debits and 5 credits of 1.00 each
+  }
+
+  private static Resp asyncAs(User u, UUID p) {
+    return Http1.post(api.base, "/api/payments/" + p + "/process", null, u.token(), Map.of("Prefer", "respond-async"));
   }
 }

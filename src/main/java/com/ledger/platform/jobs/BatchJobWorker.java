@@ -13,7 +13,7 @@ import java.util.UUID;
  * round trip and hands them over together; each batch occupies one of the queue's concurrency slots.
  *
  * <p>The contract (what makes it exactly-once): in ONE database transaction (e.g. a single autocommit statement
- * calling a function), the batch
+ * calling a function) — or in several side by side, each doing all of this for its share of the jobs — the batch
  * <ol>
  *   <li>fences its jobs: {@code jobs.lock_owned(ids, attempts, runnerId)} locks and returns those this runner still
  *       owns; the others lost their lease (another runner rescued them) and must get no effect and no outcome;</li>

@@ -26,19 +26,11 @@ final class JobStore {
   private static final String ENQUEUE = """
       SELECT e.duplicate, (e.job).* FROM jobs.enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) e""";
 
-  private static final String CLAIM = """
-      WITH next AS (
-        SELECT id FROM jobs.jobs
-        WHERE queue = $1 AND worker = ANY($2) AND state IN ('available','scheduled','retryable')
-          AND scheduled_at <= now()
-        ORDER BY priority, scheduled_at, id
-        LIMIT $3
-        FOR UPDATE SKIP LOCKED)
-      UPDATE jobs.jobs j
-         SET state = 'executing', attempt = j.attempt + 1, attempted_at = date_trunc('second', now()),
-             locked_by = $4, lease_until = now() + $5::int * interval '1 second'
-      FROM next WHERE j.id = next.id
-      RETURNING j.*""";
+  /**
+   * jobs.claim (jobs/V4): the next waiting jobs of the queue by priority, then due time, FOR UPDATE SKIP LOCKED, moved
+   * to executing with this runner's lease — read in jobs_claim_index order whatever the statistics say.
+   */
+  private static final String CLAIM = "SELECT * FROM jobs.claim($1, $2, $3, $4, $5)";
 
   private static final String FENCE = "SELECT id FROM jobs.lock_owned($1, $2, $3)";
 
