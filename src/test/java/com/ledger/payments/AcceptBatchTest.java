@@ -2,12 +2,13 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.Fixtures.User;
 import com.ledger.payments.PaymentRepository.AcceptRequest;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import com.ledger.support.TestUsers.User;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
@@ -131,7 +132,7 @@ class AcceptBatchTest {
       Future<List<Future<PaymentRepository.Accepted>>> running =
           posting.acceptAll(pool, List.of(new AcceptRequest(free, owner.id(), false),
               new AcceptRequest(raced, owner.id(), false)));
-      Fixtures.await("the batch waits for the row lock", Duration.ofSeconds(10), () -> fx.count(
+      Poll.until("the batch waits for the row lock", Duration.ofSeconds(10), () -> fx.count(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%unnest%'") == 1);
       c.commit();
       List<String> out = new ArrayList<>();

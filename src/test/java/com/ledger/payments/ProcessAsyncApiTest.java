@@ -120,7 +120,7 @@ class ProcessAsyncApiTest extends PaymentsE2E {
     assertProblem(rs.get(42), 403, "insufficient_permissions");
     assertProblem(rs.get(43), 404, "payment_not_found");
     assertThat(fx.status(foreign)).isEqualTo("PENDING");
-    Fixtures.await("every accepted payment posted", Duration.ofSeconds(30), () -> fx.count(
+    Poll.until("every accepted payment posted", Duration.ofSeconds(30), () -> fx.count(
         "SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? AND status = 'COMPLETED'", acc) == 41);
     assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(41);
     assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE user_id = ? AND state = 'completed'", u.id())).isEqualTo(41);
@@ -143,7 +143,7 @@ class ProcessAsyncApiTest extends PaymentsE2E {
     List<Callable<Resp>> calls = new ArrayList<>();
     for (UUID p : payments) calls.add(() -> asyncAs(u, p));
     for (Resp r : PaymentConcurrencyTest.allAtOnce(calls)) assertThat(r.status()).as(r.body()).isEqualTo(202);
-    Fixtures.await("all 70 posted", Duration.ofSeconds(30), () -> fx.count(
+    Poll.until("all 70 posted", Duration.ofSeconds(30), () -> fx.count(
         "SELECT count(*) FROM payments.user_payments WHERE user_id = ? AND status = 'COMPLETED'", u.id()) == 70);
     for (UUID p : payments) {
       assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isEqualTo(1);
