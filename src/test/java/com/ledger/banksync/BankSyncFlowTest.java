@@ -51,8 +51,11 @@ class BankSyncFlowTest {
 
   @AfterAll
   static void stop() {
-    app.close();
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(LOGS);
+    try {
+      app.verifyLedgerAndClose();
+    } finally {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(LOGS);
+    }
   }
 
   @AfterEach

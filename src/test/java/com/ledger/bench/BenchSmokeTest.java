@@ -42,7 +42,7 @@ class BenchSmokeTest {
 
   @AfterAll
   static void stop() {
-    if (app != null) app.close();
+    if (app != null) app.verifyLedgerAndClose();
   }
 
   @Test

@@ -31,7 +31,7 @@ abstract class PaymentsE2E {
   @AfterAll
   static void stop() {
     try {
-      if (ledgerUnchecked == null) fx.assertLedgerVerifies();
+      if (ledgerUnchecked == null) app.assertLedgerVerifies();
     } finally {
       app.close();
     }
