@@ -21,7 +21,7 @@ class ReadyTest {
 
   @AfterAll
   static void stop() {
-    if (app != null) app.close();
+    if (app != null) app.verifyLedgerAndClose();
   }
 
   @Test

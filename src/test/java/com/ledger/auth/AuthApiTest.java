@@ -36,7 +36,7 @@ class AuthApiTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   static JsonObject creds(Object email, Object password) {

@@ -32,7 +32,7 @@ class WhoAmICacheTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   /** Several requests, so each event loop (and its connection) has seen and cached the user. */

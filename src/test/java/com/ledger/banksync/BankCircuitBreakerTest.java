@@ -35,7 +35,7 @@ class BankCircuitBreakerTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   private static JsonObject breaker() {

@@ -27,7 +27,7 @@ class BankLoginsApiTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @AfterEach

@@ -39,7 +39,7 @@ class BankLoginsIdempotencyTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @AfterEach

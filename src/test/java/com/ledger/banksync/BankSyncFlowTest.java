@@ -51,8 +51,11 @@ class BankSyncFlowTest {
 
   @AfterAll
   static void stop() {
-    app.close();
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(LOGS);
+    try {
+      app.verifyLedgerAndClose();
+    } finally {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(LOGS);
+    }
   }
 
   @AfterEach
@@ -160,8 +163,15 @@ class BankSyncFlowTest {
     assertThat(fx.count("SELECT count(*) FROM payments.journal_entries WHERE source_type = 'payment'")).isZero();
     assertThat(fx.count("SELECT count(*) FROM payments.ledger_verify()")).isZero();
 
-    // the local ledger is authoritative after the first import: a re-sync keeps the balance, refreshes the name
-    fx.exec("UPDATE payments.user_bank_accounts SET balance = 123.45, account_name = 'Renamed' WHERE external_account_id = ?", ext);
+    // the local ledger is authoritative after the first import: a re-sync keeps the balance, refreshes the name.
+    // The local balance moves away from the bank's (250.00) by a payment posted here (journaled), not a plain UPDATE
+    Api.Resp local = app.api.post("/api/payments", new JsonObject().put("amount", "126.55").put("direction", "DEBIT")
+        .put("payment_type", "PAYMENT").put("description", "Local debit").put("user_bank_account_id",
+            account.getString("id")), u.token());
+    assertThat(local.status()).as(local.body()).isEqualTo(201);
+    Api.Resp posted = app.api.post("/api/payments/" + local.data().getString("id") + "/process", null, u.token());
+    assertThat(posted.status()).as(posted.body()).isEqualTo(200);
+    fx.exec("UPDATE payments.user_bank_accounts SET account_name = 'Renamed' WHERE external_account_id = ?", ext);
     fx.leaveUniquenessWindow(login);
     UUID again = fx.sync(u, login);
     assertThat(again).isNotEqualTo(jobId);
@@ -169,7 +179,7 @@ class BankSyncFlowTest {
     assertThat(job2.getJsonObject("result").getInteger("transactions_imported")).as(job2.encode()).isZero();
     assertThat(job2.getJsonObject("result").getInteger("accounts_synced")).isEqualTo(1);
     assertThat(fx.count("SELECT count(*) FROM payments.user_bank_accounts WHERE user_bank_login_id = ?", login)).isEqualTo(1);
-    assertThat(txns(ext)).hasSize(2);
+    assertThat(txns(ext)).hasSize(3);  // the two imported and the local payment's
     assertThat(fx.string("SELECT balance::text FROM payments.user_bank_accounts WHERE external_account_id = ?", ext))
         .isEqualTo("123.45");
     assertThat(fx.string("SELECT account_name FROM payments.user_bank_accounts WHERE external_account_id = ?", ext))
@@ -177,7 +187,7 @@ class BankSyncFlowTest {
     Api.Resp after = app.api.get("/api/accounts", u.token());
     assertThat(after.dataArray()).hasSize(1);
     assertThat(after.dataArray().getJsonObject(0).getString("balance")).isEqualTo("123.45");
-    assertThat(app.api.get("/api/accounts/" + account.getString("id") + "/transactions", u.token()).dataArray()).hasSize(2);
+    assertThat(app.api.get("/api/accounts/" + account.getString("id") + "/transactions", u.token()).dataArray()).hasSize(3);
   }
 
   @Test

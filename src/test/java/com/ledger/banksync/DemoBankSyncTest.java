@@ -28,7 +28,7 @@ class DemoBankSyncTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @Test

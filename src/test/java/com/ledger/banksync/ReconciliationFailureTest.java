@@ -40,8 +40,11 @@ class ReconciliationFailureTest {
 
   @AfterAll
   static void stop() {
-    if (app != null) app.close();
-    if (idle != null) idle.close();
+    try {
+      if (app != null) app.verifyLedgerAndClose();
+    } finally {
+      if (idle != null) idle.verifyLedgerAndClose();
+    }
   }
 
   @AfterEach

@@ -32,7 +32,7 @@ class ReconciliationTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @AfterEach

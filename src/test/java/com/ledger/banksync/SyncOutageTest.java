@@ -34,7 +34,7 @@ class SyncOutageTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @Test
@@ -95,6 +95,7 @@ class SyncOutageTest {
           .isEqualTo(1);
       assertThat(f.count("SELECT count(*) FROM jobs.jobs WHERE args->>'login_id' = ? AND state = 'completed'",
           login.toString())).isEqualTo(1);
+      other.assertLedgerVerifies();
     }
   }
 }

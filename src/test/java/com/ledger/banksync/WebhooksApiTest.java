@@ -31,7 +31,7 @@ class WebhooksApiTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   private static Api.Resp post(String path, String body, String secret, Map<String, String> extra) {

@@ -41,6 +41,7 @@ class ContractCoverageTest {
         }
       }
       assertThat(unserved).as("operations without a consumer").isEmpty();
+      app.assertLedgerVerifies();
     }
   }
 }

@@ -32,6 +32,7 @@ class EdgeScenariosTest {
       assertThat(Integer.parseInt(limited.header("retry-after"))).isBetween(1, 60);
       // preflights are never limited
       assertThat(app.api.send("OPTIONS", "/api/health", null, null, Map.of()).status()).isEqualTo(204);
+      app.assertLedgerVerifies();
     }
   }
 

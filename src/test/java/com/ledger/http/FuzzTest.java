@@ -112,7 +112,7 @@ class FuzzTest {
   @AfterAll
   static void stop() throws SQLException {
     db.close();
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @Test

@@ -137,6 +137,7 @@ class GeneratedClientTest {
       assertThat(logins.banksyncLoginsList().getData()).isEmpty();
       auth.authLogout(new RefreshTokenRequest().refreshToken(refreshed.getAccessToken().getRefreshToken()));
       assertThat(auth.authLogoutAll().getData().getMessage()).isNotBlank();
+      app.assertLedgerVerifies();
     }
   }
 

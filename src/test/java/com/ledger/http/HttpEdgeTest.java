@@ -27,7 +27,7 @@ class HttpEdgeTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   @Test

@@ -25,7 +25,7 @@ class TransportRejectionsTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   private static Exchange raw(String request) {

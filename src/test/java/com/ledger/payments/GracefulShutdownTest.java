@@ -114,6 +114,7 @@ class GracefulShutdownTest {
         assertThat(done.headers().get("connection")).as(done.toString()).isNotNull();
         assertThat(done.headers().get("connection")).isEqualToIgnoringCase("close");
         assertThat(fx.status(p)).isEqualTo("COMPLETED");
+        app.assertLedgerVerifies();  // before the close below drops the database
         closed.get(60, TimeUnit.SECONDS);  // TestApp.close also drops the database
       }
     } finally {

@@ -60,9 +60,13 @@ class JobRescueClusterTest {
 
   @AfterAll
   static void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
-    TestDatabase.drop(db);
+    try {
+      if (db != null) TestApp.assertLedgerVerifies(db);
+    } finally {
+      if (b != null) b.close();
+      if (a != null) a.close();
+      TestDatabase.drop(db);
+    }
   }
 
   static String via(TcpProxy proxy, String url, String appName) {

@@ -42,6 +42,7 @@ class JournalIncrementalVerifyTest {
     fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
   }
 
+  /** Not {@link TestApp#verifyLedgerAndClose}: this class tampers with the journal and balances on purpose. */
   @AfterAll
   static void stop() {
     app.close();

@@ -13,16 +13,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The PaymentWorker's failure paths (SPEC.md §7.3, §6.6) and the job routes (§2.6) end to end. */
 class PaymentJobsTest extends PaymentsE2E {
-
-  @BeforeAll
-  static void fixturesBypassTheJournal() {
-    ledgerUnchecked = "Fixtures.payment inserts COMPLETED payments with plain SQL: no journal entry (missing_entry)";
-  }
   static String jobOf(User u, UUID payment) {
     Resp r = Fixtures.processAsync(api, u, payment);
     assertThat(r.status()).as(r.body()).isEqualTo(202);

@@ -31,6 +31,10 @@ class PaymentStateMachineDbTest {
     acc = fx.account(u, "CHECKING", "10.00");
   }
 
+  /**
+   * Not {@link TestApp#verifyLedgerAndClose}: this class drives the state-machine trigger with plain SQL on purpose
+   * (a payment set COMPLETED by an UPDATE, never posted: no journal entry).
+   */
   @AfterAll
   static void stop() {
     app.close();

@@ -14,16 +14,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** End to end over HTTP: the payment routes and every error reason of SPEC.md §2.5, §6. */
 class PaymentsApiTest extends PaymentsE2E {
-
-  @BeforeAll
-  static void fixturesBypassTheJournal() {
-    ledgerUnchecked = "Fixtures.payment inserts COMPLETED payments with plain SQL: no journal entry (missing_entry)";
-  }
   // ------------------------------------------------------------------ create
 
   @Test
@@ -394,7 +388,7 @@ class PaymentsApiTest extends PaymentsE2E {
     assertProblem(api.post("/api/payments/zzz/process", null, owner.token()), 400, "invalid_uuid_format", "id");
     // an admin may process someone else's PENDING payment: it posts to the owner's account
     assertThat(api.post("/api/payments/" + p + "/process", null, admin.token()).status()).isEqualTo(200);
-    assertThat(fx.balance(acc)).isEqualTo("97.00");
+    assertThat(fx.balance(acc)).isEqualTo("96.00");  // 100.00, the completed 1.00 and this 3.00 debited
     assertThat(fx.queryString("SELECT user_id::text FROM payments.transactions WHERE payment_id = ?", p))
         .isEqualTo(owner.id().toString());
   }

@@ -53,8 +53,12 @@ class PostingFunctionTest {
 
   @AfterAll
   static void stop() {
-    pool.close().await();
-    app.close();
+    try {
+      app.assertLedgerVerifies();
+    } finally {
+      pool.close().await();
+      app.close();
+    }
   }
 
   /** A scenario's account and history: today's debits of {@code spent}, a duplicate on a second account if asked. */
@@ -63,13 +67,23 @@ class PostingFunctionTest {
   static Setup setup(String amount, String direction, String type, String balance, String status, String spent,
       boolean dup, String paymentStatus) {
     User u = fx.user();
-    UUID acc = fx.account(u, type, balance, status);
+    BigDecimal earlier = new BigDecimal(spent);
     String description = "scenario " + UUID.randomUUID();
-    if (new BigDecimal(spent).signum() > 0) {
-      // a plain SQL insert of a completed debit: the trigger keeps the running total
+    UUID acc;
+    if (earlier.signum() > 0) {
+      // today's debit, posted for real (journaled) from an opening balance that much higher: the scenario's balance
+      // is what it left; then the account gets the scenario's status
+      acc = fx.account(u, type, new BigDecimal(balance).add(earlier).toPlainString(), "ACTIVE");
       fx.payment(u, acc, spent, "DEBIT", "earlier today " + UUID.randomUUID(), "COMPLETED");
+      fx.exec("UPDATE payments.user_bank_accounts SET status = ? WHERE id = ?", status, acc);
+    } else {
+      acc = fx.account(u, type, balance, status);
     }
-    if (dup) fx.payment(u, fx.account(u, "CHECKING", "0.00"), amount, direction, description, "COMPLETED");
+    if (dup) {
+      // the same payment completed on a second account (opened with the amount, so a DEBIT can post)
+      UUID other = fx.account(u, "CHECKING", "DEBIT".equals(direction) ? amount : "0.00");
+      fx.payment(u, other, amount, direction, description, "COMPLETED");
+    }
     return new Setup(u, acc, fx.payment(u, acc, amount, direction, description, paymentStatus));
   }
 
@@ -98,13 +112,15 @@ class PostingFunctionTest {
     assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ? AND amount = ?::numeric "
         + "AND direction = ?", s.payment(), amount, direction)).isEqualTo(1);
     assertThat(paymentStatusBefore).isIn("PENDING", "PROCESSING");
-    // its journal entry, written by the same statement: the account's line of the signed amount, chained after the
-    // opening, and the journal's sum equals the stored balance
+    // its journal entry, written by the same statement: the account's line of the signed amount, the last of the
+    // account's chain (after the opening and any debit of earlier today), and the journal's sum equals the balance
     String signed = ("DEBIT".equals(direction) ? a.negate() : a).setScale(2).toPlainString();
+    long lines = fx.count("SELECT count(*) FROM payments.journal_lines WHERE account_id = ?", s.account());
+    assertThat(lines).isGreaterThanOrEqualTo(2);
     assertThat(fx.queryStrings("""
         SELECT l.amount::text || ' ' || l.seq FROM payments.journal_entries e
           JOIN payments.journal_lines l ON l.entry_id = e.id AND l.account_id IS NOT NULL
-         WHERE e.source_type = 'payment' AND e.source_id = ?""", s.payment())).containsExactly(signed + " 2");
+         WHERE e.source_type = 'payment' AND e.source_id = ?""", s.payment())).containsExactly(signed + " " + lines);
     assertThat(fx.queryString("SELECT payments.journal_balance_at(?, NULL)::text", s.account()))
         .isEqualTo(fx.balance(s.account()));
   }
@@ -222,8 +238,10 @@ class PostingFunctionTest {
     String total = "SELECT COALESCE((SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ? "
         + "AND day = (now() AT TIME ZONE 'UTC')::date), 'none')";
     assertThat(fx.queryString(total, acc)).isEqualTo("none");
-    UUID a = fx.payment(u, acc, "10.00", "DEBIT", "a", "COMPLETED");                 // inserted completed
-    fx.payment(u, acc, "99.00", "CREDIT", "credits never count", "COMPLETED");
+    // the trigger itself, on plain SQL writes (no posting, no journal): an insert as COMPLETED, a status update, a
+    // posted_at edit, a delete; the account is deleted at the end, so its unjournaled rows go with it
+    UUID a = fx.paymentRow(u, acc, "10.00", "DEBIT", "a", "COMPLETED");              // inserted completed
+    fx.paymentRow(u, acc, "99.00", "CREDIT", "credits never count", "COMPLETED");
     fx.payment(u, acc, "7.00", "DEBIT", "pending does not count", "PENDING");
     assertThat(fx.queryString(total, acc)).isEqualTo("10.00");
     UUID b = fx.payment(u, acc, "2.50", "DEBIT", "b", "PROCESSING");
@@ -238,7 +256,7 @@ class PostingFunctionTest {
     assertThat(fx.queryString(total, acc)).isEqualTo("0.00");
     // the facts the validate and status routes read come from the same total
     assertThat(fx.queryString("SELECT payments.daily_spent(?)::text", acc)).isEqualTo("0.00");
-    fx.payment(u, acc, "4.00", "DEBIT", "c", "COMPLETED");
+    fx.paymentRow(u, acc, "4.00", "DEBIT", "c", "COMPLETED");
     assertThat(fx.queryString("SELECT payments.daily_spent(?)::text", acc)).isEqualTo("4.00");
     // deleting the account takes its totals with it
     fx.exec("DELETE FROM payments.user_bank_accounts WHERE id = ?", acc);

@@ -49,6 +49,7 @@ class MigrationsAndSeedTest {
         assertThat(count(st, "SELECT count(*) FROM banksync.user_bank_logins WHERE access_token LIKE 'mock%'"))
             .as("bank tokens are encrypted at rest").isZero();
       }
+      app.assertLedgerVerifies();
     }
   }
 
@@ -64,6 +65,7 @@ class MigrationsAndSeedTest {
         assertThat(count(st, "SELECT count(*) FROM banksync.user_bank_logins")).isEqualTo(2);
         assertThat(count(st, "SELECT count(*) FROM payments.transactions")).isEqualTo(4);
       }
+      TestApp.assertLedgerVerifies(db);
     } finally {
       TestDatabase.drop(db);
     }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,6 +92,44 @@ public final class TestApp implements AutoCloseable {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Issue 12: {@code payments.ledger_verify()} finds nothing on this app's database — every journal entry balances,
+   * every chain recomputes, every existing account's balance is the sum of its lines, every COMPLETED payment has
+   * exactly one entry. One SQL call; for the {@code @AfterAll} of every end-to-end class that moves money.
+   */
+  public void assertLedgerVerifies() {
+    assertLedgerVerifies(dbUrl);
+  }
+
+  /** {@link #assertLedgerVerifies()} on any test database (one several nodes share, say). */
+  public static void assertLedgerVerifies(String dbUrl) {
+    List<String> found = ledgerDiscrepancies(dbUrl, "true");
+    if (!found.isEmpty()) {
+      throw new AssertionError("ledger discrepancies (" + found.size() + ", at most 20 listed): "
+          + found.subList(0, Math.min(20, found.size())));
+    }
+  }
+
+  /**
+   * What {@code payments.ledger_verify()} finds on a test database, one line each, filtered by {@code where} (SQL on
+   * its columns kind, account_id, entry_id, expected, actual): for a class that knows of a discrepancy it must
+   * tolerate and checks everything else.
+   */
+  public static List<String> ledgerDiscrepancies(String dbUrl, String where) {
+    return new Db(dbUrl).strings("SELECT kind || ' account=' || coalesce(account_id::text, '-')"
+        + " || ' entry=' || coalesce(entry_id::text, '-') || ' expected=' || coalesce(expected, '-')"
+        + " || ' actual=' || coalesce(actual, '-') FROM payments.ledger_verify() WHERE " + where);
+  }
+
+  /** {@link #assertLedgerVerifies()}, then {@link #close()} even when it fails: an end-to-end class's teardown. */
+  public void verifyLedgerAndClose() {
+    try {
+      assertLedgerVerifies();
+    } finally {
+      close();
     }
   }
 

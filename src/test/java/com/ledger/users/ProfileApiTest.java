@@ -27,7 +27,7 @@ class ProfileApiTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   static JsonObject change(Object current, Object next, Object confirmation) {

@@ -33,7 +33,7 @@ class UsersApiTest {
 
   @AfterAll
   static void stop() {
-    app.close();
+    app.verifyLedgerAndClose();
   }
 
   static JsonObject reg(String email, String name, Object password, Object confirmation) {

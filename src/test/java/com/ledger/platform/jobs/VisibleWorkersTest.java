@@ -36,9 +36,13 @@ class VisibleWorkersTest {
 
   @AfterAll
   static void stop() {
-    if (worker != null) worker.close();
-    if (api != null) api.close();
-    TestDatabase.drop(db);
+    try {
+      if (db != null) TestApp.assertLedgerVerifies(db);
+    } finally {
+      if (worker != null) worker.close();
+      if (api != null) api.close();
+      TestDatabase.drop(db);
+    }
   }
 
   static void await(String what, Duration max, BooleanSupplier ok) {
