@@ -13,9 +13,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -48,7 +50,7 @@ final class PaymentWorker implements BatchJobWorker {
   @Override
   public Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, SqlClient db) {
     if (jobs.size() < 2) return post(jobs, runnerId, db);
-    UUID[] payments = jobs.stream().map(PaymentWorker::paymentId).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
+    UUID[] payments = jobs.stream().map(PaymentWorker::paymentId).filter(Objects::nonNull).toArray(UUID[]::new);
     return PaymentRepository.accountsOf(db, payments).compose(accounts -> {
       List<List<Job>> groups = disjoint(jobs, accounts);
       if (groups.size() == 1) return post(jobs, runnerId, db);
@@ -80,7 +82,7 @@ final class PaymentWorker implements BatchJobWorker {
     for (int i = 0; i < GROUPS; i++) groups.add(new ArrayList<>());
     groups.get(0).addAll(unknown);
     byAccount.values().stream().sorted((a, b) -> Integer.compare(b.size(), a.size())).forEach(same -> groups.stream()
-        .min(java.util.Comparator.comparingInt(List::size)).orElseThrow().addAll(same));
+        .min(Comparator.comparingInt(List::size)).orElseThrow().addAll(same));
     groups.removeIf(List::isEmpty);
     return groups;
   }
