@@ -1,4 +1,4 @@
--- Issue 8, the async posting path (profile: jobs/V4 notes in /work/notes/async2.md).
+-- Issue 8, the async posting path (what its profile found is in the issue's notes).
 --
 -- 1. The claim as a function whose plan does not depend on the table's statistics. The claim reads the waiting jobs
 --    of a queue in (priority, scheduled_at, id) order, which jobs_claim_index gives as it is: a LIMIT then stops after
