@@ -83,6 +83,10 @@ public class JobRunnerVerticle extends VerticleBase {
   private long heartbeatTimer = -1;
   private boolean stopping;
   private boolean claiming;
+  /** The claim round in flight (stop waits for it: jobs it claims while stopping are given back first). */
+  private Future<Boolean> round = Future.succeededFuture(false);
+  /** Releases of jobs claimed while stopping began (stop waits for them before it closes the pool). */
+  private final List<Future<Integer>> releasing = new ArrayList<>();
   private boolean claimAgain;
   private int claimedInRound;
   private boolean rescuing;
@@ -192,7 +196,8 @@ public class JobRunnerVerticle extends VerticleBase {
     claiming = true;
     claimAgain = false;
     claimedInRound = 0;
-    claimRound().onComplete(ar -> {
+    round = claimRound();
+    round.onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
         LOG.atWarn().addKeyValue("queue", queue).addKeyValue("error", ar.cause().toString()).log("job claim failed");
@@ -241,7 +246,7 @@ public class JobRunnerVerticle extends VerticleBase {
   private void run(Job job, long claimedAt) {
     if (stopping) {
       // claimed while stopping began: give it back at once
-      JobStore.release(pool, List.of(job.id()), runnerId);
+      releasing.add(JobStore.release(pool, List.of(job.id()), runnerId));
       return;
     }
     hold(List.of(job));
@@ -285,7 +290,7 @@ public class JobRunnerVerticle extends VerticleBase {
   private void startBatches(List<Job> jobs) {
     if (jobs.isEmpty()) return;
     if (stopping) {
-      JobStore.release(pool, jobs.stream().map(Job::id).toList(), runnerId);
+      releasing.add(JobStore.release(pool, jobs.stream().map(Job::id).toList(), runnerId));
       return;
     }
     long claimedAt = System.nanoTime();
@@ -569,7 +574,8 @@ public class JobRunnerVerticle extends VerticleBase {
       if (grace > 0) vertx.setTimer(grace, id -> drained.tryComplete());
       else drained.tryComplete();
     }
-    return unregistered.transform(x -> drained.future()).compose(v -> {
+    return unregistered.transform(x -> round).transform(x -> Future.join(releasing)).transform(x -> drained.future())
+        .compose(v -> {
       if (running.isEmpty()) return Future.succeededFuture(0);
       List<UUID> left = new ArrayList<>(running.keySet());
       return JobStore.release(pool, left, runnerId).onSuccess(n -> LOG.atInfo().addKeyValue("runner", runnerId)
