@@ -280,7 +280,7 @@ public class Bench {
       new Row("p99 of GET /api/auth/me at half its max rate (hey -c16 -q)", "me_half_p99_ms", null, "ms", "< 5 ms",
           Double.NaN, 5),
       new Row("RSS of the node after the load", "rss_mb", null, "MB", "< 300 MB", Double.NaN, 300),
-      new Row("GET /api/payments?page=1, user with 120k payments vs a user with 3 (c16)", "list_big_rps",
+      new Row("GET /api/payments?page=1, user with 120k payments vs a user with 100 (c16)", "list_big_rps",
           "list_small_rps", "req/s", "ratio >= 0.5", 0.5, Double.NaN),
       new Row("async: Prefer: respond-async 3 s on 200 accounts, until the workers posted all vs pgbench 10k c8",
           "async_rps", "pg_spread_tps", "/s", "ratio >= 0.70", 0.70, Double.NaN),

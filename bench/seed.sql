@@ -43,7 +43,8 @@ SELECT 0.01, 'CREDIT', 'bench hot ' || g, 'PAYMENT', 'PENDING', a.id, a.user_id
 FROM generate_series(1, current_setting('bench.hot')::int) g, payments.user_bank_accounts a
 WHERE a.account_name = 'bench hot';
 
--- The listing: a long history for "big" (one per second back in time), three payments for "small". CANCELLED, not
+-- The listing: a long history for "big" (one per second back in time), 100 payments for "small" (the issue's "user
+-- with 100": both first pages are full, so the two figures differ only by the history behind them). CANCELLED, not
 -- COMPLETED: a COMPLETED payment is only ever written by a posting (with its ledger row and journal entry), and
 -- these rows only have to be listed; so the bench database still passes the ledger verify.
 INSERT INTO payments.user_payments (amount, direction, description, payment_type, status,
@@ -56,7 +57,7 @@ WHERE a.account_name = 'bench big';
 INSERT INTO payments.user_payments (amount, direction, description, payment_type, status, user_bank_account_id,
                                     user_id)
 SELECT 0.01, 'CREDIT', 'bench small ' || g, 'PAYMENT', 'CANCELLED', a.id, a.user_id
-FROM generate_series(1, 3) g, payments.user_bank_accounts a
+FROM generate_series(1, 100) g, payments.user_bank_accounts a
 WHERE a.account_name = 'bench small';
 
 ANALYZE users.users;
