@@ -2,7 +2,6 @@ package com.ledger.platform.security;
 
 import com.ledger.platform.bus.Bus;
 import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
 import com.ledger.users.api.UsersApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,12 +37,7 @@ public final class UserCache implements Shareable {
 
   /** The node's cache, with {@code auth.status_cache_ms} as its TTL and the HTTP request timeout for misses. */
   public static UserCache of(Vertx vertx, AppConfig cfg) {
-    return of(vertx, ttlMs(cfg), cfg.http().requestTimeoutMs());
-  }
-
-  /** {@code auth.status_cache_ms}: how long an entry may serve at most (0 disables the cache). */
-  public static long ttlMs(AppConfig cfg) {
-    return ConfigReader.root(cfg.raw()).child("auth").integer("status_cache_ms", 5000, 0, 600_000);
+    return of(vertx, cfg.auth().statusCacheMs(), cfg.http().requestTimeoutMs());
   }
 
   /** The node's cache ({@code ttlMs} 0 disables caching; the last caller's settings win, they are node-wide config). */
