@@ -39,8 +39,12 @@ final class Verticles {
     List<Spec> specs = new ArrayList<>();
     var db = cfg.db();
     long timeoutMs = cfg.http().requestTimeoutMs();  // how long a request to another context may take
-    if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(db, cfg.auth(), timeoutMs, hasher), 1));
-    if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(db, cfg.jwt(), cfg.auth(), timeoutMs), 1));
+    if (cfg.hasRole("users")) {
+      specs.add(new Spec("users", () -> new UserVerticle(db, cfg.auth(), timeoutMs, hasher), 1));
+    }
+    if (cfg.hasRole("auth")) {
+      specs.add(new Spec("auth", () -> new AuthVerticle(db, cfg.jwt(), cfg.auth(), timeoutMs), 1));
+    }
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(db, cfg.payments()), 1));
     if (cfg.hasRole("payments")) {
       specs.add(new Spec("payments", () -> new JobsApiVerticle(db, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),

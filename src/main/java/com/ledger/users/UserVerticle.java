@@ -42,11 +42,11 @@ public final class UserVerticle extends VerticleBase {
     hashing = new Hashing(hasher, vertx.createSharedWorkerExecutor("pwd-hash", auth.hashThreads()));
     UserInput.PasswordRules rules = new UserInput.PasswordRules(auth.userPasswordMinLength(),
         auth.adminPasswordMinLength(), auth.supportPasswordMinLength());
-    UserRepository repo = new UserRepository(pool);
+    UserRepository repo = new UserRepository();
     UserEvents events = new UserEvents(vertx, requestTimeoutMs);
-    CredentialService credentials = new CredentialService(repo, hashing);
-    UserAdminService users = new UserAdminService(repo, hashing, events, rules);
-    ProfileService profile = new ProfileService(repo, hashing, events, users, rules);
+    CredentialService credentials = new CredentialService(pool, repo, hashing);
+    UserAdminService users = new UserAdminService(pool, repo, hashing, events, rules);
+    ProfileService profile = new ProfileService(pool, repo, hashing, events, users, rules);
 
     List<Future<?>> regs = new ArrayList<>();
     regs.add(api(UsersApi.REGISTER, users::register));
