@@ -1,7 +1,6 @@
 package com.ledger.platform.security;
 
 import com.ledger.platform.bus.Bus;
-import com.ledger.platform.config.AppConfig;
 import com.ledger.users.api.UsersApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,12 +34,10 @@ public final class UserCache implements Shareable {
 
   private UserCache() {}
 
-  /** The node's cache, with {@code auth.status_cache_ms} as its TTL and the HTTP request timeout for misses. */
-  public static UserCache of(Vertx vertx, AppConfig cfg) {
-    return of(vertx, cfg.auth().statusCacheMs(), cfg.http().requestTimeoutMs());
-  }
-
-  /** The node's cache ({@code ttlMs} 0 disables caching; the last caller's settings win, they are node-wide config). */
+  /**
+   * The node's cache, with {@code auth.status_cache_ms} as {@code ttlMs} (0 disables caching) and the HTTP request
+   * timeout for misses; the last caller's settings win, they are node-wide config.
+   */
   public static UserCache of(Vertx vertx, long ttlMs, long timeoutMs) {
     LocalMap<String, UserCache> map = vertx.sharedData().getLocalMap(MAP);
     UserCache cache = map.get(MAP);
