@@ -3,7 +3,7 @@ package com.ledger;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.DatabaseChoice;
 import com.ledger.platform.db.DemoSeed;
-import com.ledger.sandbox.SandboxConfig;
+import com.ledger.platform.config.SandboxConfig;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ final class Banner {
       rows.put("metrics", base + "/api/metrics");
     }
     if (Verticles.runsSandbox(cfg)) {
-      SandboxConfig s = SandboxConfig.from(cfg);
+      SandboxConfig s = cfg.sandbox();
       rows.put("sandbox", "http://" + shown(s.host()) + ":" + s.port()
           + (s.adminEndpoints() ? " (admin: /sandbox/admin)" : ""));
     }

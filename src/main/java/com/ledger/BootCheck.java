@@ -1,25 +1,18 @@
 package com.ledger;
 
-import com.ledger.auth.AuthVerticle;
-import com.ledger.banksync.SyncSettings;
-import com.ledger.banksync.bank.BankConfig;
-import com.ledger.payments.PaymentsConfig;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigException;
-import com.ledger.platform.jobs.JobsConfig;
+import com.ledger.platform.config.SandboxConfig;
 import com.ledger.platform.security.Secrets;
-import com.ledger.platform.security.UserCache;
-import com.ledger.sandbox.SandboxConfig;
-import com.ledger.users.UserVerticle;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /**
- * Fail fast: before the database, Vert.x or any verticle starts, every slice of the configuration is parsed by the
- * code that will use it (so a bad value anywhere, {@code jobs.*} included, stops the node with one line naming its
- * key and nothing to clean up), and the ports this node will listen on are checked free.
+ * Fail fast: before the database, Vert.x or any verticle starts (every slice of the configuration was already parsed
+ * by {@link AppConfig#from}), the secrets this node's roles need are checked and the ports it will listen on are
+ * checked free, so a bad value stops the node with one line naming its key and nothing to clean up.
  */
 final class BootCheck {
   private BootCheck() {}
@@ -29,31 +22,16 @@ final class BootCheck {
     ports(cfg);
   }
 
-  /** Each context's own parser; {@link AppConfig#from} has already checked the shared keys. */
+  /** The bank token key, where it is used (it is required in prod then). */
   static void slices(AppConfig cfg) {
-    JobsConfig.from(cfg.raw());
-    com.ledger.platform.jobs.JobsOverviewVerticle.staleAfterSeconds(cfg.raw());
-    com.ledger.platform.jobs.JobsOverviewVerticle.intervalMs(cfg.raw());
-    com.ledger.http.ManagementVerticle.port(cfg);
-    PaymentsConfig.from(cfg.raw());
-    com.ledger.payments.LedgerVerifyVerticle.intervalMs(cfg);
-    com.ledger.payments.LedgerVerifyVerticle.fullIntervalMs(cfg);
-    SandboxConfig.from(cfg);
-    BankConfig.from(cfg);
-    SyncSettings.from(cfg);
-    UserVerticle.passwordRules(cfg);
-    UserVerticle.hashThreads(cfg);
-    AuthVerticle.checkConfig(cfg);
-    UserCache.ttlMs(cfg);
-    Secrets.passwordParams(cfg);
-    if (cfg.seedDemoData() || Verticles.runsBankSync(cfg)) Secrets.bankTokenCipher(cfg);  // required in prod then
+    if (cfg.seedDemoData() || Verticles.runsBankSync(cfg)) Secrets.bankTokenCipher(cfg);
   }
 
   static void ports(AppConfig cfg) {
     if (cfg.hasRole("http")) free("http.port", cfg.http().host(), cfg.http().port());
-    else free("management.port", cfg.http().host(), com.ledger.http.ManagementVerticle.port(cfg));
+    else free("management.port", cfg.http().host(), cfg.managementPort());
     if (Verticles.runsSandbox(cfg)) {
-      SandboxConfig sandbox = SandboxConfig.from(cfg);
+      SandboxConfig sandbox = cfg.sandbox();
       free("sandbox_bank.port", sandbox.host(), sandbox.port());
     }
     if (cfg.cluster().enabled()) free("cluster.eventbus_port", cfg.cluster().host(), cfg.cluster().eventBusPort());

@@ -12,8 +12,7 @@ import com.ledger.platform.db.Migrations;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.platform.security.Secrets;
-import com.ledger.sandbox.SandboxConfig;
-import com.ledger.users.UserVerticle;
+import com.ledger.platform.config.SandboxConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -132,7 +131,7 @@ public final class LedgerApp {
     node.markMigrated();
     com.ledger.platform.observability.Invariants.listen(vertx, node).await();
     try {
-      PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg), UserVerticle.hashThreads(cfg));
+      PasswordHasher hasher = new PasswordHasher(Secrets.passwordParams(cfg), cfg.auth().hashThreads());
       if (cfg.seedDemoData()) new DemoSeed(cfg, hasher, Secrets.bankTokenCipher(cfg)).run();
       List<String> ids = deploy(vertx, cfg, node, hasher, contract);
       node.markDeployed();
@@ -163,12 +162,12 @@ public final class LedgerApp {
     for (Verticles.Spec spec : Verticles.forNode(cfg, node, hasher)) {
       Future<String> deployed = deploy(vertx, spec.factory(), spec.instances());
       if (spec.role().equals("sandbox-bank")) {
-        SandboxConfig sandbox = SandboxConfig.from(cfg);
+        SandboxConfig sandbox = cfg.sandbox();
         deployed = deployed.recover(e -> bindFailure(e, "sandbox_bank.port", sandbox.host(), sandbox.port()));
       }
       if (spec.role().equals("management")) {
         deployed = deployed.recover(e -> bindFailure(e, "management.port", cfg.http().host(),
-            com.ledger.http.ManagementVerticle.port(cfg)));
+            cfg.managementPort()));
       }
       domain.add(deployed);
     }

@@ -19,9 +19,9 @@ import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.jobs.JobRunnerVerticle;
 import com.ledger.platform.jobs.JobsApiVerticle;
 import com.ledger.platform.observability.NodeState;
+import com.ledger.platform.security.Secrets;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.sandbox.SandboxBankVerticle;
-import com.ledger.sandbox.SandboxConfig;
 import com.ledger.users.UserVerticle;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -37,31 +37,45 @@ final class Verticles {
 
   static List<Spec> forNode(AppConfig cfg, NodeState node, PasswordHasher hasher) {
     List<Spec> specs = new ArrayList<>();
-    if (cfg.hasRole("users")) specs.add(new Spec("users", () -> new UserVerticle(cfg, hasher), 1));
-    if (cfg.hasRole("auth")) specs.add(new Spec("auth", () -> new AuthVerticle(cfg), 1));
-    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(cfg), 1));
+    var db = cfg.db();
+    long timeoutMs = cfg.http().requestTimeoutMs();  // how long a request to another context may take
+    if (cfg.hasRole("users")) {
+      specs.add(new Spec("users", () -> new UserVerticle(db, cfg.auth(), timeoutMs, hasher), 1));
+    }
+    if (cfg.hasRole("auth")) {
+      specs.add(new Spec("auth", () -> new AuthVerticle(db, cfg.jwt(), cfg.auth(), timeoutMs), 1));
+    }
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(db, cfg.payments()), 1));
     if (cfg.hasRole("payments")) {
-      specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),
+      specs.add(new Spec("payments", () -> new JobsApiVerticle(db, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),
           PaymentsApi.RECONCILIATION_WORKER, new ReconciliationRetryGuard())), 1));
     }
-    if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
-    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
-    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new LedgerVerifyVerticle(cfg), 1));
-    if (runsSandbox(cfg)) {
-      SandboxConfig sandbox = SandboxConfig.from(cfg);
-      specs.add(new Spec("sandbox-bank", () -> new SandboxBankVerticle(sandbox), 1));
+    if (cfg.hasRole("payment-worker")) {
+      specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg.jobs(), db, cfg.nodeName(), node,
+          cfg.payments()), 1));
     }
-    BankRuntime bank = runsBankSync(cfg) ? new BankRuntime(cfg, node) : null;
-    if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(db), 1));
+    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new LedgerVerifyVerticle(db, cfg.payments()), 1));
+    if (runsSandbox(cfg)) specs.add(new Spec("sandbox-bank", () -> new SandboxBankVerticle(cfg.sandbox()), 1));
+    BankRuntime bank = runsBankSync(cfg)
+        ? new BankRuntime(cfg.bank(), cfg.banksync(), Secrets.bankTokenCipher(cfg), node) : null;
+    if (cfg.hasRole("banksync")) {
+      specs.add(new Spec("banksync", () -> new BankSyncVerticle(db, cfg.banksync(), cfg.webhooks(),
+          cfg.payments().idempotency(), timeoutMs, bank), 1));
+    }
     if (cfg.hasRole("banksync-worker")) {
-      specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
-          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool), bank.reconciliationWorker(vertx, pool))), 1));
-      specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
+      specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg.jobs(), db, cfg.nodeName(), node,
+          BankSyncApi.SYNC_QUEUE, (vertx, pool) -> List.of(bank.syncWorker(vertx, pool),
+          bank.reconciliationWorker(vertx, pool))), 1));
+      specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(db, cfg.banksync()), 1));
     }
     // every node reads the job queues from PostgreSQL for its metrics and detailed health; one without the API role
     // serves health and metrics on its management listener
-    specs.add(new Spec("observability", () -> new JobsOverviewVerticle(cfg, node), 1));
-    if (!cfg.hasRole("http")) specs.add(new Spec("management", () -> new ManagementVerticle(cfg, node), 1));
+    specs.add(new Spec("observability", () -> new JobsOverviewVerticle(db, cfg.jobsOverview(), node), 1));
+    if (!cfg.hasRole("http")) {
+      specs.add(new Spec("management", () -> new ManagementVerticle(db, cfg.http().host(), cfg.managementPort(), node),
+          1));
+    }
     return specs;
   }
 

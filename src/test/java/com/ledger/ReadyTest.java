@@ -2,7 +2,6 @@ package com.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.sandbox.SandboxConfig;
 import com.ledger.support.Api;
 import com.ledger.support.TestApp;
 import java.util.Map;
@@ -27,7 +26,7 @@ class ReadyTest {
   @Test
   void the_banner_lists_the_urls_roles_cluster_and_database() {
     String base = "http://127.0.0.1:" + app.port;
-    int sandbox = SandboxConfig.from(app.app.config()).port();
+    int sandbox = app.app.config().sandbox().port();
     assertThat(Banner.rows(app.app)).containsEntry("api", base + "/api").containsEntry("docs", base + "/api/docs")
         .containsEntry("health", base + "/api/health/ready").containsEntry("metrics", base + "/api/metrics")
         .containsEntry("sandbox", "http://127.0.0.1:" + sandbox).containsEntry("roles", "all")
@@ -50,7 +49,7 @@ class ReadyTest {
 
   @Test
   void sandbox_admin_endpoints_are_off_when_not_asked_for() {
-    int sandbox = SandboxConfig.from(app.app.config()).port();
+    int sandbox = app.app.config().sandbox().port();
     assertThat(Api.unchecked("http://127.0.0.1:" + sandbox).get("/sandbox/admin/state", null).status()).isEqualTo(404);
   }
 }

@@ -4,8 +4,9 @@ import com.ledger.auth.api.AuthApi;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Consumers;
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.AppConfig.JwtConfig;
+import com.ledger.platform.config.AuthConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.security.TokenVerifier;
 import com.ledger.platform.security.UserCache;
@@ -26,35 +27,35 @@ import org.slf4j.LoggerFactory;
 public final class AuthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   private static final long DAY_MS = 86_400_000L;
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final JwtConfig jwt;
+  private final AuthConfig auth;
+  private final long requestTimeoutMs;
   private Pool pool;
 
-  public AuthVerticle(AppConfig cfg) {
-    this.cfg = cfg;
-  }
-
-  /** Parses {@code auth.login_throttle.*}; the node calls it at boot, before anything starts, to fail fast. */
-  public static void checkConfig(AppConfig cfg) {
-    loginThrottle(cfg);
-  }
-
-  private static LoginThrottle loginThrottle(AppConfig cfg) {
-    ConfigReader c = ConfigReader.root(cfg.raw()).child("auth").child("login_throttle");
-    return new LoginThrottle(c.integer("max_failures", 5, 1, 1_000_000), c.integer("window_seconds", 300, 1, 86_400) * 1000L,
-        System::currentTimeMillis);
+  /**
+   * @param auth             the login throttle and the user-status cache
+   * @param requestTimeoutMs how long a request to another context may take (the HTTP request timeout)
+   */
+  public AuthVerticle(DbConfig db, JwtConfig jwt, AuthConfig auth, long requestTimeoutMs) {
+    this.db = db;
+    this.jwt = jwt;
+    this.auth = auth;
+    this.requestTimeoutMs = requestTimeoutMs;
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
-    LoginThrottle throttle = loginThrottle(cfg);
+    pool = Pools.shared(vertx, db);
+    LoginThrottle throttle = new LoginThrottle(auth.loginMaxFailures(), auth.loginWindowSeconds() * 1000L,
+        System::currentTimeMillis);
     Clock clock = Clock.systemUTC();
-    Tokens tokens = new Tokens(new TokenVerifier(vertx, cfg.jwt(), clock), clock);
-    UsersClient users = new UsersClient(vertx, cfg.http().requestTimeoutMs());
+    Tokens tokens = new Tokens(new TokenVerifier(vertx, jwt, clock), clock);
+    UsersClient users = new UsersClient(vertx, requestTimeoutMs);
     AuditLog audit = new AuditLog(pool);
     SessionService sessions = new SessionService(pool, new RefreshTokenRepository(), tokens, users, audit);
     LoginService login = new LoginService(users, sessions, throttle, audit);
-    UserCache cache = UserCache.of(vertx, cfg);
+    UserCache cache = UserCache.of(vertx, auth.statusCacheMs(), requestTimeoutMs);
     WhoAmI whoAmI = new WhoAmI(cache);
 
     vertx.setPeriodic(60_000, id -> throttle.evictIdle());

@@ -2,11 +2,10 @@ package com.ledger.banksync;
 
 import com.ledger.banksync.bank.BankBreakers;
 import com.ledger.banksync.bank.BankClient;
-import com.ledger.banksync.bank.BankConfig;
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.observability.NodeState;
-import com.ledger.platform.security.Secrets;
+import com.ledger.platform.config.BankConfig;
+import com.ledger.platform.config.SyncSettings;
 import com.ledger.platform.jobs.JobWorker;
+import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.TokenCipher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -20,17 +19,17 @@ import java.time.Clock;
  * Created once per node by {@code Verticles}; initialised by the first verticle that starts.
  */
 public final class BankRuntime {
-  private final AppConfig cfg;
-  private final NodeState node;
   private final BankConfig bankCfg;
+  private final SyncSettings settings;
   private final TokenCipher cipher;
+  private final NodeState node;
   private BankClient client;
 
-  public BankRuntime(AppConfig cfg, NodeState node) {
-    this.cfg = cfg;
+  public BankRuntime(BankConfig bankCfg, SyncSettings settings, TokenCipher cipher, NodeState node) {
+    this.bankCfg = bankCfg;
+    this.settings = settings;
+    this.cipher = cipher;
     this.node = node;
-    this.bankCfg = BankConfig.from(cfg);
-    this.cipher = Secrets.bankTokenCipher(cfg);
   }
 
   public synchronized BankClient client(Vertx vertx) {
@@ -48,14 +47,14 @@ public final class BankRuntime {
   public JobWorker syncWorker(Vertx vertx, Pool pool) {
     MeterRegistry registry = node == null ? null : BackendRegistries.getNow(node.registryName);
     return new BankSyncWorker(new SyncService(vertx, pool, new LoginRepository(), client(vertx), cipher,
-        SyncSettings.from(cfg), registry, Clock.systemUTC()));
+        settings, registry, Clock.systemUTC()));
   }
 
   /** The ReconciliationWorker (issue 12) for a job runner of the {@code banking} queue. */
   public JobWorker reconciliationWorker(Vertx vertx, Pool pool) {
     MeterRegistry registry = node == null ? null : BackendRegistries.getNow(node.registryName);
     return new ReconciliationWorker(vertx, new SyncService(vertx, pool, new LoginRepository(), client(vertx), cipher,
-        SyncSettings.from(cfg), registry, Clock.systemUTC()));
+        settings, registry, Clock.systemUTC()));
   }
 
   public TokenCipher cipher() {

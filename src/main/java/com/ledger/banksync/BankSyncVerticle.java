@@ -4,7 +4,9 @@ import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Consumers;
-import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.SyncSettings;
+import com.ledger.platform.config.WebhooksConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.idempotency.Idempotency;
 import io.vertx.core.Future;
@@ -18,26 +20,39 @@ import java.util.function.Function;
 public final class BankSyncVerticle extends VerticleBase {
   private static final long PRUNE_INTERVAL_MS = 3_600_000;
 
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final SyncSettings settings;
+  private final WebhooksConfig webhooksCfg;
+  private final Idempotency.Settings idempotency;
+  private final long requestTimeoutMs;
   private final BankRuntime runtime;
   private Pool pool;
   private long pruneTimer = -1;
 
-  public BankSyncVerticle(AppConfig cfg, BankRuntime runtime) {
-    this.cfg = cfg;
+  /**
+   * @param idempotency      the Idempotency-Key settings of the payments section (bank logins honour them too)
+   * @param requestTimeoutMs the HTTP request timeout (a bank login answers within it)
+   */
+  public BankSyncVerticle(DbConfig db, SyncSettings settings, WebhooksConfig webhooksCfg,
+      Idempotency.Settings idempotency, long requestTimeoutMs, BankRuntime runtime) {
+    this.db = db;
+    this.settings = settings;
+    this.webhooksCfg = webhooksCfg;
+    this.idempotency = idempotency;
+    this.requestTimeoutMs = requestTimeoutMs;
     this.runtime = runtime;
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
+    pool = Pools.shared(vertx, db);
     LoginRepository loginRepo = new LoginRepository();
-    SyncJobs jobs = new SyncJobs(vertx, SyncSettings.from(cfg));
-    long budget = Math.max(500, cfg.http().requestTimeoutMs() - 1000);
+    SyncJobs jobs = new SyncJobs(vertx, settings);
+    long budget = Math.max(500, requestTimeoutMs - 1000);
     LoginsHandler logins = new LoginsHandler(pool, loginRepo, runtime.client(vertx), runtime.cipher(), jobs, budget,
         // bank-login bodies carry the bank password: their fingerprints are keyed MACs, not plain hashes
-        new Idempotency(vertx, pool, Idempotency.Settings.from(cfg.raw()), runtime.cipher()::mac));
-    WebhooksHandler webhooks = new WebhooksHandler(cfg, pool, loginRepo, jobs);
+        new Idempotency(vertx, pool, idempotency, runtime.cipher()::mac));
+    WebhooksHandler webhooks = new WebhooksHandler(webhooksCfg, pool, loginRepo, jobs);
     BankRepository banks = new BankRepository();
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, id -> webhooks.prune());
     return Future.all(List.of(

@@ -2,6 +2,7 @@ package com.ledger.banksync;
 
 import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.payments.api.PaymentsApi;
+import com.ledger.platform.config.SyncSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package com.ledger.banksync;
 
-import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.SyncSettings;
 import com.ledger.platform.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,19 +19,20 @@ public final class SyncSchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SyncSchedulerVerticle.class);
   private static final int BATCH = 200;
 
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final SyncSettings settings;
   private Pool pool;
   private long timer = -1;
   private boolean running;
 
-  public SyncSchedulerVerticle(AppConfig cfg) {
-    this.cfg = cfg;
+  public SyncSchedulerVerticle(DbConfig db, SyncSettings settings) {
+    this.db = db;
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
-    SyncSettings settings = SyncSettings.from(cfg);
+    pool = Pools.shared(vertx, db);
     if (!settings.periodicSync()) return Future.succeededFuture();
     LoginRepository logins = new LoginRepository();
     SyncJobs jobs = new SyncJobs(vertx, settings);

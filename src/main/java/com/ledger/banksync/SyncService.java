@@ -8,6 +8,7 @@ import com.ledger.banksync.bank.BankTransaction;
 import com.ledger.payments.api.SyncImportApi;
 import com.ledger.platform.bus.Bus;
 import com.ledger.platform.bus.Replies;
+import com.ledger.platform.config.SyncSettings;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.security.TokenCipher;

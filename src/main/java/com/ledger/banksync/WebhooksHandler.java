@@ -8,7 +8,7 @@ import com.ledger.banksync.webhooks.WebhookProvider;
 import com.ledger.banksync.webhooks.WebhookSignature;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
-import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.WebhooksConfig;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.json.JsonLiterals;
 import io.vertx.core.Future;
@@ -36,13 +36,13 @@ final class WebhooksHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhooksHandler.class);
   private static final int RETENTION_HOURS = 24;
 
-  private final AppConfig cfg;
+  private final WebhooksConfig cfg;
   private final Pool pool;
   private final LoginRepository logins;
   private final SyncJobs jobs;
   private final WebhookDeliveries deliveries = new WebhookDeliveries();
 
-  WebhooksHandler(AppConfig cfg, Pool pool, LoginRepository logins, SyncJobs jobs) {
+  WebhooksHandler(WebhooksConfig cfg, Pool pool, LoginRepository logins, SyncJobs jobs) {
     this.cfg = cfg;
     this.pool = pool;
     this.logins = logins;

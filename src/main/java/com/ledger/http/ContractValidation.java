@@ -54,7 +54,7 @@ final class ContractValidation {
   private record Param(Parameter parameter, Validator validator) {}
 
   private record OperationRules(Operation op, List<Param> params, boolean hasBody, MediaType json, Validator body,
-      boolean rawBody) {}
+      boolean rawBody, Map<String, ErrorCode> reasons) {}
 
   private final Map<String, OperationRules> rules = new HashMap<>();
 
@@ -67,7 +67,7 @@ final class ContractValidation {
         MediaType json = op.getRequestBody() == null ? null : op.getRequestBody().determineContentType("application/json");
         Validator body = json == null || json.getSchema() == null ? null : repo.validator(json.getSchema());
         rules.put(op.getOperationId(), new OperationRules(op, List.copyOf(params), op.getRequestBody() != null, json, body,
-            Boolean.TRUE.equals(op.getExtensions().get("x-raw-body"))));
+            Boolean.TRUE.equals(op.getExtensions().get("x-raw-body")), FieldReasons.of(op)));
       }
     }
   }
@@ -94,7 +94,7 @@ final class ContractValidation {
       rc.put(KEY, new Validated(path, query, body));
       return true;
     } catch (ValidatorException e) {
-      rc.fail(new HttpException(400, e.getMessage(), e));
+      rc.fail(new HttpException(400, e.getMessage(), ValidationProblems.from(e, r.reasons())));
     } catch (LedgerException e) {
       rc.fail(e);
     }

@@ -75,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     HttpConfig http = cfg.http();
     pool = Pools.shared(vertx, cfg.db());
     BusCodecs.register(vertx);
-    var users = UserCache.of(vertx, cfg);
+    var users = UserCache.of(vertx, cfg.auth().statusCacheMs(), http.requestTimeoutMs());
     return users.listen(vertx)
         .compose(v -> openLanes(loaded()))
         .compose(v -> {

@@ -1,7 +1,6 @@
 package com.ledger.http;
 
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.observability.NodeState;
 import io.vertx.core.Future;
@@ -21,19 +20,19 @@ import java.util.Map;
  * and scrapers see every node. Anything else is 404.
  */
 public final class ManagementVerticle extends VerticleBase {
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final String host;
+  private final int port;
   private final NodeState node;
   private Pool pool;
   private HttpServer server;
 
-  public ManagementVerticle(AppConfig cfg, NodeState node) {
-    this.cfg = cfg;
+  /** Listens on {@code host} ({@code http.host}) and {@code port} ({@code management.port}; 0: any free port). */
+  public ManagementVerticle(DbConfig db, String host, int port, NodeState node) {
+    this.db = db;
+    this.host = host;
+    this.port = port;
     this.node = node;
-  }
-
-  /** {@code management.port} (0: any free port). */
-  public static int port(AppConfig cfg) {
-    return ConfigReader.root(cfg.raw()).child("management").integer("port", 4001, 0, 65535);
   }
 
   public int actualPort() {
@@ -42,8 +41,8 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
-    Map<String, Handler<RoutingContext>> h = new HealthRoutes(vertx, pool, cfg.db().poolSize(), node).handlers();
+    pool = Pools.shared(vertx, db);
+    Map<String, Handler<RoutingContext>> h = new HealthRoutes(vertx, pool, db.poolSize(), node).handlers();
     Router router = Router.router(vertx);
     router.get("/api/health/live").handler(h.get("health.live"));
     router.get("/api/health/ready").handler(h.get("health.ready"));
@@ -51,7 +50,7 @@ public final class ManagementVerticle extends VerticleBase {
     router.get("/api/metrics").handler(h.get("metrics.scrape"));
     router.route().handler(rc -> HealthRoutes.json(rc, 404, new JsonObject().put("status", 404)
         .put("reason", "resource_not_found").put("detail", "The management listener serves health and metrics only")));
-    return vertx.createHttpServer().requestHandler(router).listen(port(cfg), cfg.http().host()).onSuccess(s -> server = s);
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
   }
 
   @Override

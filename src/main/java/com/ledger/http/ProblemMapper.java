@@ -13,6 +13,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Path;
 import io.vertx.openapi.validation.ValidatorException;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +61,12 @@ public final class ProblemMapper {
       case null -> ofStatus(status, rc);
       case LedgerException le -> le;
       case HttpException he when he.getCause() instanceof LedgerException le -> le;
-      case HttpException he when he.getCause() instanceof ValidatorException ve -> ValidationProblems.from(ve);
+      // ContractValidation answers with the operation's field reasons; a violation from elsewhere has none
+      case HttpException he when he.getCause() instanceof ValidatorException ve -> ValidationProblems.from(ve, Map.of());
       case HttpException he when he.getStatusCode() == 401 ->
           new LedgerException(INVALID_TOKEN, "Missing or invalid bearer token");
       case HttpException he -> ofStatus(he.getStatusCode(), rc);
-      case ValidatorException ve -> ValidationProblems.from(ve);
+      case ValidatorException ve -> ValidationProblems.from(ve, Map.of());
       case ReplyException re -> Replies.decode(re);
       default -> {
         LOG.atError().addKeyValue("cid", Correlation.id(rc)).addKeyValue("path", safePath(rc)).setCause(t)

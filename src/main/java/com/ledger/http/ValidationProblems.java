@@ -14,37 +14,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a contract violation into the catalog reason SPEC.md gives the failing field, with the field named in
- * {@code details.field}. The contract types request fields but leaves formats to the domain, so what reaches
- * here is a wrong JSON type, a malformed body or a non-UUID path id.
+ * Turns a contract violation into the catalog reason SPEC.md gives the failing field (declared next to the field in the
+ * contract, {@link FieldReasons}), with the field named in {@code details.field}. The contract types request fields
+ * but leaves formats to the domain, so what reaches here is a wrong JSON type, a malformed body or a non-UUID path id.
  */
 final class ValidationProblems {
   private static final Pattern PARAM = Pattern.compile("(path|query|header|cookie) parameter (\\S+) ");
   private static final Pattern REQUIRED = Pattern.compile("required property \"([^\"]+)\"");
-  private static final Map<String, ErrorCode> FIELD_REASONS = Map.ofEntries(
-      Map.entry("id", INVALID_UUID_FORMAT),
-      Map.entry("email", INVALID_EMAIL_FORMAT),
-      Map.entry("full_name", INVALID_NAME_FORMAT),
-      Map.entry("password", INVALID_CREDENTIALS),
-      Map.entry("new_password", INVALID_CREDENTIALS),
-      Map.entry("current_password", INVALID_CREDENTIALS),
-      Map.entry("password_confirmation", INVALID_CREDENTIALS),
-      Map.entry("role", INVALID_ROLE),
-      Map.entry("status", INVALID_STATUS),
-      Map.entry("amount", INVALID_AMOUNT_FORMAT),
-      Map.entry("direction", INVALID_DIRECTION),
-      Map.entry("payment_type", INVALID_PAYMENT_TYPE),
-      Map.entry("description", INVALID_DESCRIPTION_FORMAT),
-      Map.entry("user_bank_account_id", INVALID_UUID_FORMAT),
-      Map.entry("bank_branch_id", INVALID_UUID_FORMAT),
-      Map.entry("username", INVALID_USERNAME_FORMAT),
-      Map.entry("idempotency-key", INVALID_IDEMPOTENCY_KEY),
-      Map.entry("date_from", INVALID_DATETIME_FORMAT),
-      Map.entry("date_to", INVALID_DATETIME_FORMAT));
 
   private ValidationProblems() {}
 
-  static LedgerException from(ValidatorException ve) {
+  /** @param reasons the operation's field reasons ({@link FieldReasons#of}); any other field is {@code missing_fields} */
+  static LedgerException from(ValidatorException ve, Map<String, ErrorCode> reasons) {
     String msg = ve.getMessage() == null ? "" : ve.getMessage();
     if (ve.type() == ValidatorErrorType.ILLEGAL_VALUE && msg.contains("can't be decoded")) {
       return new LedgerException(INVALID_JSON_BODY, "The request body is not valid JSON");
@@ -52,7 +33,7 @@ final class ValidationProblems {
     Matcher pm = PARAM.matcher(msg);
     if (pm.find()) {
       String name = pm.group(2);
-      return forField(name, ve.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER
+      return forField(reasons, name, ve.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER
           ? name + " is required" : "The value of " + pm.group(1) + " parameter " + name + " is invalid");
     }
     if (ve instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
@@ -65,7 +46,7 @@ final class ValidationProblems {
       if (field.isEmpty()) {
         return new LedgerException(INVALID_JSON_BODY, "The request body must be a JSON object");
       }
-      return forField(field, field + ": " + error);
+      return forField(reasons, field, field + ": " + error);
     }
     if (ve.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER) {
       return new LedgerException(MISSING_FIELDS, "The request body is required", new JsonObject());
@@ -73,8 +54,8 @@ final class ValidationProblems {
     return new LedgerException(MISSING_FIELDS, "The request does not match the API contract");
   }
 
-  private static LedgerException forField(String field, String message) {
-    ErrorCode code = FIELD_REASONS.getOrDefault(field.toLowerCase(java.util.Locale.ROOT), MISSING_FIELDS);
+  private static LedgerException forField(Map<String, ErrorCode> reasons, String field, String message) {
+    ErrorCode code = reasons.getOrDefault(field.toLowerCase(java.util.Locale.ROOT), MISSING_FIELDS);
     return LedgerException.field(code, field, message);
   }
 

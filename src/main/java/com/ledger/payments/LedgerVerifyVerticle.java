@@ -5,8 +5,8 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.bus.Replies;
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
@@ -35,35 +35,21 @@ public final class LedgerVerifyVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerifyVerticle.class);
   private static final String LOCK_KEY = "payments-ledger-verify";
 
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final PaymentsConfig cfg;
   private Pool pool;
   private long timer = -1;
-  private long fullEveryMs;
   private boolean running;
 
-  public LedgerVerifyVerticle(AppConfig cfg) {
+  public LedgerVerifyVerticle(DbConfig db, PaymentsConfig cfg) {
+    this.db = db;
     this.cfg = cfg;
-  }
-
-  /** {@code payments.ledger_verify_interval_ms}: how often the periodic verify runs (0 = never). */
-  public static int intervalMs(AppConfig cfg) {
-    return ConfigReader.root(cfg.raw()).child("payments").integer("ledger_verify_interval_ms", 60_000, 0, 86_400_000);
-  }
-
-  /**
-   * {@code payments.ledger_verify_full_interval_ms}: how old the last full verify may be before a periodic run is a
-   * full one again (0 = every periodic run is full); the runs in between are incremental.
-   */
-  public static int fullIntervalMs(AppConfig cfg) {
-    return ConfigReader.root(cfg.raw()).child("payments")
-        .integer("ledger_verify_full_interval_ms", 3_600_000, 0, 604_800_000);
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
-    fullEveryMs = fullIntervalMs(cfg);
-    int every = intervalMs(cfg);
+    pool = Pools.shared(vertx, db);
+    int every = cfg.ledgerVerifyIntervalMs();
     if (every > 0) timer = vertx.setPeriodic(every, id -> tick());
     return vertx.eventBus().<JsonObject>consumer(PaymentsApi.LEDGER_VERIFY, m -> Replies.api(m, this::verify))
         .completion();
@@ -103,7 +89,7 @@ public final class LedgerVerifyVerticle extends VerticleBase {
 
   /** A full run when due (and recorded as the last one), else an incremental one reported with the last full's. */
   private Future<JsonObject> periodic(SqlConnection tx) {
-    return Ledger.lastFull(tx, fullEveryMs).compose(last -> last.due()
+    return Ledger.lastFull(tx, cfg.ledgerVerifyFullIntervalMs()).compose(last -> last.due()
         ? Ledger.verify(tx).compose(report -> Ledger.recordFull(tx, report).map(report.put("mode", "full")))
         : Ledger.verifyIncremental(tx).map(report -> Ledger.withLastFull(report, last).put("mode", "incremental")));
   }

@@ -5,6 +5,7 @@ import static com.ledger.platform.errors.ErrorCode.*;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package com.ledger.payments;
 
+import com.ledger.platform.config.PaymentsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -6,6 +6,7 @@ import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.idempotency.Idempotency;
 import com.ledger.platform.jobs.Jobs;

@@ -3,6 +3,7 @@ package com.ledger.payments;
 import static com.ledger.platform.errors.ErrorCode.*;
 
 import com.ledger.payments.api.PaymentsApi;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.jobs.BatchJobWorker;
 import com.ledger.platform.jobs.Job;

@@ -5,7 +5,8 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Consumers;
 import com.ledger.platform.bus.Replies;
-import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.idempotency.Idempotency;
 import io.vertx.core.Future;
@@ -24,20 +25,21 @@ public final class PaymentsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentsVerticle.class);
   private static final long PURGE_EVERY_MS = 3_600_000;
 
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final PaymentsConfig payments;
   private Pool pool;
   private long purgeTimer = -1;
 
-  public PaymentsVerticle(AppConfig cfg) {
-    this.cfg = cfg;
+  public PaymentsVerticle(DbConfig db, PaymentsConfig payments) {
+    this.db = db;
+    this.payments = payments;
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
-    PaymentsConfig payments = PaymentsConfig.from(cfg.raw());
+    pool = Pools.shared(vertx, db);
     PaymentService service = new PaymentService(vertx, pool, payments);
-    Idempotency keys = new Idempotency(vertx, pool, Idempotency.Settings.from(cfg.raw()));
+    Idempotency keys = new Idempotency(vertx, pool, payments.idempotency());
     PaymentQueries queries = new PaymentQueries(pool, payments);
     AccountQueries accounts = new AccountQueries(pool);
     List<Future<Void>> registered = new ArrayList<>();

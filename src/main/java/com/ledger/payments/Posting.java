@@ -4,6 +4,7 @@ import static com.ledger.platform.errors.ErrorCode.*;
 
 import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.bus.Caller;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

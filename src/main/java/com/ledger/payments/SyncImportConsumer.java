@@ -2,7 +2,7 @@ package com.ledger.payments;
 
 import com.ledger.payments.api.SyncImportApi;
 import com.ledger.platform.bus.Consumers;
-import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.db.SqlStates;
 import com.ledger.platform.errors.ErrorCode;
@@ -40,16 +40,16 @@ public final class SyncImportConsumer extends VerticleBase {
       ON CONFLICT (account_id, external_transaction_id) WHERE external_transaction_id IS NOT NULL DO NOTHING
       RETURNING id""";
 
-  private final AppConfig cfg;
+  private final DbConfig db;
   private Pool pool;
 
-  public SyncImportConsumer(AppConfig cfg) {
-    this.cfg = cfg;
+  public SyncImportConsumer(DbConfig db) {
+    this.db = db;
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
+    pool = Pools.shared(vertx, db);
     return Consumers.internal(vertx, SyncImportApi.ADDRESS, this::importBatch);
   }
 

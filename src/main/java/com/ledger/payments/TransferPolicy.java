@@ -2,6 +2,7 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;

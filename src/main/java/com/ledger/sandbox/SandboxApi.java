@@ -4,6 +4,7 @@ import static com.ledger.sandbox.SandboxHttp.error;
 import static com.ledger.sandbox.SandboxHttp.json;
 
 import com.ledger.banksync.api.BankProtocol;
+import com.ledger.platform.config.SandboxConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package com.ledger.sandbox;
 
 import com.ledger.banksync.api.BankProtocol;
+import com.ledger.platform.config.SandboxConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

@@ -3,6 +3,7 @@ package com.ledger.users;
 import com.ledger.users.api.UserStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +14,12 @@ import org.slf4j.LoggerFactory;
  */
 final class CredentialService {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialService.class);
+  private final Pool pool;
   private final UserRepository repo;
   private final Hashing hashing;
 
-  CredentialService(UserRepository repo, Hashing hashing) {
+  CredentialService(Pool pool, UserRepository repo, Hashing hashing) {
+    this.pool = pool;
     this.repo = repo;
     this.hashing = hashing;
   }
@@ -29,7 +32,7 @@ final class CredentialService {
     String[] fields = UserInput.login(body);
     String email = fields[0];
     String password = fields[1];
-    return repo.credentials(email).compose(c -> {
+    return repo.credentials(pool, email).compose(c -> {
       if (c == null) return hashing.verifyDummy(password).map(x -> verdict("invalid", null));
       String userId = c.user().getString("id");
       return hashing.verify(password, c.hash()).compose(ok -> {
@@ -43,7 +46,7 @@ final class CredentialService {
 
   private Future<Void> rehashIfWeak(UUID id, String password, String oldHash) {
     if (!hashing.needsRehash(oldHash)) return Future.succeededFuture();
-    return hashing.hash(password).compose(h -> repo.rehash(id, oldHash, h))
+    return hashing.hash(password).compose(h -> repo.rehash(pool, id, oldHash, h))
         .onSuccess(done -> LOG.atInfo().addKeyValue("userId", id).addKeyValue("replaced", done)
             .log("password hash upgraded to the current parameters"))
         .<Void>mapEmpty()
@@ -57,7 +60,7 @@ final class CredentialService {
   Future<JsonObject> find(String userId) {
     UUID id = uuidOrNull(userId);
     if (id == null) return Future.succeededFuture(new JsonObject().put("found", false));
-    return repo.findById(id).map(u -> u == null ? new JsonObject().put("found", false)
+    return repo.findById(pool, id).map(u -> u == null ? new JsonObject().put("found", false)
         : new JsonObject().put("found", true).put("user", u));
   }
 
@@ -65,7 +68,7 @@ final class CredentialService {
   Future<JsonObject> status(String userId) {
     UUID id = uuidOrNull(userId);
     if (id == null) return Future.succeededFuture(new JsonObject().put("found", false));
-    return repo.status(id);
+    return repo.status(pool, id);
   }
 
   private static JsonObject verdict(String outcome, String userId) {

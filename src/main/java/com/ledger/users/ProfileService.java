@@ -8,18 +8,21 @@ import com.ledger.platform.bus.Caller;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.util.UUID;
 
 /** The caller's own profile (SPEC.md §2.4). */
 final class ProfileService {
+  private final Pool pool;
   private final UserRepository repo;
   private final Hashing hashing;
   private final UserEvents events;
   private final UserAdminService users;
   private final UserInput.PasswordRules rules;
 
-  ProfileService(UserRepository repo, Hashing hashing, UserEvents events, UserAdminService users,
+  ProfileService(Pool pool, UserRepository repo, Hashing hashing, UserEvents events, UserAdminService users,
       UserInput.PasswordRules rules) {
+    this.pool = pool;
     this.repo = repo;
     this.hashing = hashing;
     this.events = events;
@@ -28,7 +31,7 @@ final class ProfileService {
   }
 
   Future<ApiReply> get(ApiRequest req) {
-    return repo.findById(self(req)).map(u -> {
+    return repo.findById(pool, self(req)).map(u -> {
       if (u == null) throw new LedgerException(INVALID_TOKEN, "The token's user no longer exists");
       return ApiReply.ok(u);
     });
@@ -50,7 +53,7 @@ final class ProfileService {
       throw LedgerException.of(INSUFFICIENT_PERMISSIONS);
     }
     UserInput.PasswordChange change = UserInput.passwordChange(req.body(), rules.minFor(caller.role()));
-    return repo.hash(id)
+    return repo.hash(pool, id)
         .compose(stored -> {
           if (stored == null) throw new LedgerException(INVALID_TOKEN, "The token's user no longer exists");
           return hashing.verify(change.current(), stored);
@@ -63,7 +66,7 @@ final class ProfileService {
           return hashing.hash(change.next());
         })
         .compose(hash -> events.revokeSessions(req, id.toString(), caller.sessionId(), "password_change")
-            .compose(revoked -> repo.setHash(id, hash).map(revoked))
+            .compose(revoked -> repo.setHash(pool, id, hash).map(revoked))
             .onSuccess(revoked -> events.statusChanged(id.toString())))  // updated_at changed
         .compose(revoked -> events.audit(req, "password_changed", id.toString(),
             new JsonObject().put("sessions_revoked", revoked).put("kept_session", caller.sessionId())))

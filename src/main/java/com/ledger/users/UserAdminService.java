@@ -11,17 +11,19 @@ import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Pool;
 import java.util.UUID;
 
 /** Registration and the admin user routes (SPEC.md §2.3). */
 final class UserAdminService {
+  private final Pool pool;
   private final UserRepository repo;
   private final Hashing hashing;
   private final UserEvents events;
   private final UserInput.PasswordRules rules;
 
-  UserAdminService(UserRepository repo, Hashing hashing, UserEvents events, UserInput.PasswordRules rules) {
+  UserAdminService(Pool pool, UserRepository repo, Hashing hashing, UserEvents events, UserInput.PasswordRules rules) {
+    this.pool = pool;
     this.repo = repo;
     this.hashing = hashing;
     this.events = events;
@@ -32,7 +34,7 @@ final class UserAdminService {
   Future<ApiReply> register(ApiRequest req) {
     UserInput.NewUser u = UserInput.registration(req.body(), rules);
     if (!UserPolicy.canCreateUser(null, u.role())) throw LedgerException.of(INSUFFICIENT_PERMISSIONS);
-    return hashing.hash(u.password()).compose(h -> repo.insert(u, h))
+    return hashing.hash(u.password()).compose(h -> repo.insert(pool, u, h))
         .map(user -> ApiReply.of(201, user, new JsonObject()));
   }
 
@@ -43,7 +45,7 @@ final class UserAdminService {
     if (!UserPolicy.canCreateUser(actor, u.role())) {
       throw new LedgerException(INSUFFICIENT_PERMISSIONS, "Only an admin may create an admin");
     }
-    return hashing.hash(u.password()).compose(h -> repo.insert(u, h))
+    return hashing.hash(u.password()).compose(h -> repo.insert(pool, u, h))
         .compose(user -> events.audit(req, "user_created", user.getString("id"),
             new JsonObject().put("role", user.getString("role"))).map(user))
         .map(user -> ApiReply.of(201, user, new JsonObject()));
@@ -57,7 +59,8 @@ final class UserAdminService {
     String status = req.queryParam("status");
     String role = req.queryParam("role");
     String order = ListQuery.orderBy(req.queryParam("sort"));
-    return Future.all(repo.page(status, role, order, size, Paging.offset(page, size)), repo.count(status, role))
+    return Future.all(repo.page(pool, status, role, order, size, Paging.offset(page, size)),
+            repo.count(pool, status, role))
         .map(all -> {
           JsonArray users = all.resultAt(0);
           long total = all.<Long>resultAt(1);
@@ -72,19 +75,16 @@ final class UserAdminService {
     requireList(req);
     int limit = Paging.pageSize(req.queryParam("limit"));
     KeysetCursor cursor = ListQuery.cursor(req.queryParam("cursor"));
-    return repo.keyset(req.queryParam("status"), req.queryParam("role"), cursor, limit + 1).map(rows -> {
+    return repo.keyset(pool, req.queryParam("status"), req.queryParam("role"), cursor, limit + 1).map(rows -> {
       JsonArray users = new JsonArray();
-      Row last = null;
-      int n = 0;
-      for (Row r : rows) {
-        if (n++ == limit) break;
-        users.add(UserJson.from(r));
-        last = r;
+      UserRepository.Keyed last = null;
+      for (UserRepository.Keyed k : rows) {
+        if (users.size() == limit) break;
+        users.add(k.user());
+        last = k;
       }
       boolean hasMore = rows.size() > limit;
-      Object next = hasMore && last != null
-          ? ListQuery.cursorJson(UserJson.instant(last.getOffsetDateTime("inserted_at")), last.getUUID("id").toString())
-          : null;
+      Object next = hasMore && last != null ? ListQuery.cursorJson(last.insertedAt(), last.id().toString()) : null;
       JsonObject pagination = new JsonObject().put("type", "keyset").put("limit", limit).put("has_more", hasMore)
           .put("next_cursor", next);
       return ApiReply.ok(users, new JsonObject().put("pagination", pagination));
@@ -94,14 +94,14 @@ final class UserAdminService {
   /** GET /users/stats. */
   Future<ApiReply> stats(ApiRequest req) {
     requireList(req);
-    return repo.stats().map(ApiReply::ok);
+    return repo.stats(pool).map(ApiReply::ok);
   }
 
   /** GET /users/{id}: admin only, 404 user_not_found. */
   Future<ApiReply> get(ApiRequest req) {
     UUID id = req.pathId();
     if (!UserPolicy.canViewUser(actor(req), id.toString())) throw LedgerException.of(INSUFFICIENT_PERMISSIONS);
-    return repo.findById(id).map(u -> {
+    return repo.findById(pool, id).map(u -> {
       if (u == null) throw LedgerException.of(USER_NOT_FOUND);
       return ApiReply.ok(u);
     });
@@ -118,13 +118,13 @@ final class UserAdminService {
    */
   Future<ApiReply> update(ApiRequest req, UUID id) {
     UserPolicy.Actor actor = actor(req);
-    return repo.findById(id).compose(before -> {
+    return repo.findById(pool, id).compose(before -> {
       if (before == null) throw LedgerException.of(USER_NOT_FOUND);
       UserInput.Changes changes = UserInput.changes(req.body());
       if (!UserPolicy.canUpdateUser(actor, id.toString(), UserInput.attributes(req.body()))) {
         throw new LedgerException(INSUFFICIENT_PERMISSIONS, "You may not change these attributes of this user");
       }
-      return repo.update(id, changes).compose(after -> {
+      return repo.update(pool, id, changes).compose(after -> {
         if (after == null) throw LedgerException.of(USER_NOT_FOUND);
         events.statusChanged(id.toString());
         return auditChanges(req, before, after).map(ApiReply.ok(after));
@@ -151,12 +151,12 @@ final class UserAdminService {
   Future<ApiReply> delete(ApiRequest req) {
     UUID id = req.pathId();
     UserPolicy.Actor actor = actor(req);
-    return repo.findById(id).compose(target -> {
+    return repo.findById(pool, id).compose(target -> {
       if (target == null) throw LedgerException.of(USER_NOT_FOUND);
       if (!UserPolicy.canDeleteUser(actor, id.toString())) {
         throw new LedgerException(INSUFFICIENT_PERMISSIONS, "You cannot delete your own account");
       }
-      return repo.delete(id).compose(deleted -> {
+      return repo.delete(pool, id).compose(deleted -> {
         if (!deleted) throw LedgerException.of(USER_NOT_FOUND);
         events.statusChanged(id.toString());
         return events.audit(req, "user_deleted", id.toString(), new JsonObject().put("email", target.getString("email"))

@@ -8,13 +8,19 @@ import com.ledger.platform.paging.KeysetCursor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
-/** SQL of the users schema. Stateless apart from the pool; no business rules. */
+/**
+ * SQL of the users schema; no business rules. Follows the repository convention ({@code com.ledger.platform.db}): no
+ * state, the {@link SqlClient} on every call. The user it returns is the §5.1 user object, mapped by {@link UserJson}.
+ */
 final class UserRepository {
   private static final String C = UserJson.COLUMNS;
   private static final String INSERT = "INSERT INTO users.users (email, full_name, role, status, password_hash) "
@@ -43,26 +49,23 @@ final class UserRepository {
   /** A user with its hash, for the credential check only (the hash stays in this context). */
   record Credentials(JsonObject user, String hash) {}
 
-  private final Pool pool;
+  /** One user of a keyset page, with its position (inserted_at, id) for the next cursor. */
+  record Keyed(JsonObject user, Instant insertedAt, UUID id) {}
 
-  UserRepository(Pool pool) {
-    this.pool = pool;
-  }
-
-  Future<JsonObject> insert(UserInput.NewUser u, String hash) {
-    return pool.preparedQuery(INSERT).execute(Tuple.of(u.email(), u.fullName(), u.role(), hash))
+  Future<JsonObject> insert(SqlClient db, UserInput.NewUser u, String hash) {
+    return db.preparedQuery(INSERT).execute(Tuple.of(u.email(), u.fullName(), u.role(), hash))
         .map(rows -> UserJson.from(rows.iterator().next()))
         .recover(UserRepository::duplicateEmail);
   }
 
   /** The user, or null. */
-  Future<JsonObject> findById(UUID id) {
-    return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).map(UserRepository::firstUser);
+  Future<JsonObject> findById(SqlClient db, UUID id) {
+    return db.preparedQuery(BY_ID).execute(Tuple.of(id)).map(UserRepository::firstUser);
   }
 
   /** The user and hash for a (normalised) email, or null. */
-  Future<Credentials> credentials(String email) {
-    return pool.preparedQuery(CREDENTIALS).execute(Tuple.of(email)).map(rows -> {
+  Future<Credentials> credentials(SqlClient db, String email) {
+    return db.preparedQuery(CREDENTIALS).execute(Tuple.of(email)).map(rows -> {
       if (rows.size() == 0) return null;
       Row r = rows.iterator().next();
       return new Credentials(UserJson.from(r), r.getString("password_hash"));
@@ -70,49 +73,56 @@ final class UserRepository {
   }
 
   /** The stored hash of a user, or null. */
-  Future<String> hash(UUID id) {
-    return pool.preparedQuery(HASH_BY_ID).execute(Tuple.of(id))
+  Future<String> hash(SqlClient db, UUID id) {
+    return db.preparedQuery(HASH_BY_ID).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("password_hash"));
   }
 
-  Future<Boolean> setHash(UUID id, String hash) {
-    return pool.preparedQuery(SET_HASH).execute(Tuple.of(id, hash)).map(rows -> rows.rowCount() == 1);
+  Future<Boolean> setHash(SqlClient db, UUID id, String hash) {
+    return db.preparedQuery(SET_HASH).execute(Tuple.of(id, hash)).map(rows -> rows.rowCount() == 1);
   }
 
   /** Replace a hash made with weaker parameters, unless it changed meanwhile (a password change wins). */
-  Future<Boolean> rehash(UUID id, String oldHash, String newHash) {
-    return pool.preparedQuery(REHASH).execute(Tuple.of(id, newHash, oldHash)).map(rows -> rows.rowCount() == 1);
+  Future<Boolean> rehash(SqlClient db, UUID id, String oldHash, String newHash) {
+    return db.preparedQuery(REHASH).execute(Tuple.of(id, newHash, oldHash)).map(rows -> rows.rowCount() == 1);
   }
 
   /** The updated user, or null when it does not exist. */
-  Future<JsonObject> update(UUID id, UserInput.Changes c) {
-    return pool.preparedQuery(UPDATE).execute(Tuple.of(id, c.email(), c.fullName(), c.role(), c.status()))
+  Future<JsonObject> update(SqlClient db, UUID id, UserInput.Changes c) {
+    return db.preparedQuery(UPDATE).execute(Tuple.of(id, c.email(), c.fullName(), c.role(), c.status()))
         .map(UserRepository::firstUser)
         .recover(UserRepository::duplicateEmail);
   }
 
   /** Hard delete; the foreign keys cascade. True when a row was deleted. */
-  Future<Boolean> delete(UUID id) {
-    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  Future<Boolean> delete(SqlClient db, UUID id) {
+    return db.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Long> count(String status, String role) {
-    return pool.preparedQuery(COUNT).execute(Tuple.of(status, role)).map(rows -> rows.iterator().next().getLong(0));
+  Future<Long> count(SqlClient db, String status, String role) {
+    return db.preparedQuery(COUNT).execute(Tuple.of(status, role)).map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** @param orderBy an ORDER BY clause built only from {@link ListQuery#SORT_COLUMNS} constants */
-  Future<JsonArray> page(String status, String role, String orderBy, int limit, long offset) {
-    return pool.preparedQuery(PAGE + orderBy + " LIMIT $3 OFFSET $4")
+  Future<JsonArray> page(SqlClient db, String status, String role, String orderBy, int limit, long offset) {
+    return db.preparedQuery(PAGE + orderBy + " LIMIT $3 OFFSET $4")
         .execute(Tuple.of(status, role, limit, offset)).map(UserRepository::users);
   }
 
-  Future<RowSet<Row>> keyset(String status, String role, KeysetCursor cursor, int limit) {
-    return pool.preparedQuery(KEYSET).execute(Tuple.of(status, role, cursor == null ? null : cursor.at(),
-        cursor == null ? null : cursor.id(), limit));
+  /** Up to {@code limit} users after {@code cursor} (null: from the newest), newest first. */
+  Future<List<Keyed>> keyset(SqlClient db, String status, String role, KeysetCursor cursor, int limit) {
+    return db.preparedQuery(KEYSET).execute(Tuple.of(status, role, cursor == null ? null : cursor.at(),
+        cursor == null ? null : cursor.id(), limit)).map(rows -> {
+          List<Keyed> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new Keyed(UserJson.from(r), UserJson.instant(r.getOffsetDateTime("inserted_at")), r.getUUID("id")));
+          }
+          return out;
+        });
   }
 
-  Future<JsonObject> stats() {
-    return pool.query(STATS).execute().map(rows -> {
+  Future<JsonObject> stats(SqlClient db) {
+    return db.query(STATS).execute().map(rows -> {
       Row r = rows.iterator().next();
       long total = r.getLong("total");
       long active = r.getLong("active");
@@ -122,8 +132,8 @@ final class UserRepository {
   }
 
   /** {@code {found, status, active, suspended, deleted, role, email}} for the HTTP edge's status check. */
-  Future<JsonObject> status(UUID id) {
-    return pool.preparedQuery(STATUS).execute(Tuple.of(id)).map(rows -> {
+  Future<JsonObject> status(SqlClient db, UUID id) {
+    return db.preparedQuery(STATUS).execute(Tuple.of(id)).map(rows -> {
       if (rows.size() == 0) return new JsonObject().put("found", false);
       Row r = rows.iterator().next();
       return new JsonObject().put("found", true).put("status", r.getString("status"))

@@ -3,8 +3,8 @@ package com.ledger.users;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Consumers;
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.AuthConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.users.api.UsersApi;
@@ -18,38 +18,35 @@ import java.util.function.Function;
 
 /** Owns the {@code users} schema and serves the users.* and profile.* addresses (wiring only). */
 public final class UserVerticle extends VerticleBase {
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final AuthConfig auth;
+  private final long requestTimeoutMs;
   private final PasswordHasher hasher;
   private Pool pool;
   private Hashing hashing;
 
-  public UserVerticle(AppConfig cfg, PasswordHasher hasher) {
-    this.cfg = cfg;
+  /**
+   * @param auth             the password rules and the size of the node's shared Argon2 worker pool
+   * @param requestTimeoutMs how long a request to another context may take (the HTTP request timeout)
+   */
+  public UserVerticle(DbConfig db, AuthConfig auth, long requestTimeoutMs, PasswordHasher hasher) {
+    this.db = db;
+    this.auth = auth;
+    this.requestTimeoutMs = requestTimeoutMs;
     this.hasher = hasher;
-  }
-
-  /** {@code auth.{user,admin,support}_password_min_length}, each ≥ 6 (SPEC.md §4.6). */
-  public static UserInput.PasswordRules passwordRules(AppConfig cfg) {
-    ConfigReader auth = ConfigReader.root(cfg.raw()).child("auth");
-    return new UserInput.PasswordRules(auth.integer("user_password_min_length", 8, 6, 255),
-        auth.integer("admin_password_min_length", 15, 6, 255), auth.integer("support_password_min_length", 15, 6, 255));
-  }
-
-  /** Size of the node's shared Argon2 worker pool ({@code auth.password.hash_threads}). */
-  public static int hashThreads(AppConfig cfg) {
-    return ConfigReader.root(cfg.raw()).child("auth").child("password").integer("hash_threads", 2, 1, 64);
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
-    hashing = new Hashing(hasher, vertx.createSharedWorkerExecutor("pwd-hash", hashThreads(cfg)));
-    UserInput.PasswordRules rules = passwordRules(cfg);
-    UserRepository repo = new UserRepository(pool);
-    UserEvents events = new UserEvents(vertx, cfg.http().requestTimeoutMs());
-    CredentialService credentials = new CredentialService(repo, hashing);
-    UserAdminService users = new UserAdminService(repo, hashing, events, rules);
-    ProfileService profile = new ProfileService(repo, hashing, events, users, rules);
+    pool = Pools.shared(vertx, db);
+    hashing = new Hashing(hasher, vertx.createSharedWorkerExecutor("pwd-hash", auth.hashThreads()));
+    UserInput.PasswordRules rules = new UserInput.PasswordRules(auth.userPasswordMinLength(),
+        auth.adminPasswordMinLength(), auth.supportPasswordMinLength());
+    UserRepository repo = new UserRepository();
+    UserEvents events = new UserEvents(vertx, requestTimeoutMs);
+    CredentialService credentials = new CredentialService(pool, repo, hashing);
+    UserAdminService users = new UserAdminService(pool, repo, hashing, events, rules);
+    ProfileService profile = new ProfileService(pool, repo, hashing, events, users, rules);
 
     List<Future<?>> regs = new ArrayList<>();
     regs.add(api(UsersApi.REGISTER, users::register));

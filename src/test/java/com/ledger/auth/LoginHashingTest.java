@@ -38,8 +38,8 @@ class LoginHashingTest {
     Migrations.migrate(cfg.db());
     hasher = new PasswordHasher(new PasswordHasher.Params(4096, 1, 1));
     vertx = Vertx.vertx();
-    vertx.deployVerticle(new UserVerticle(cfg, hasher)).await();
-    vertx.deployVerticle(new AuthVerticle(cfg)).await();
+    vertx.deployVerticle(new UserVerticle(cfg.db(), cfg.auth(), cfg.http().requestTimeoutMs(), hasher)).await();
+    vertx.deployVerticle(new AuthVerticle(cfg.db(), cfg.jwt(), cfg.auth(), cfg.http().requestTimeoutMs())).await();
     register("known@example.com", "password123!");
   }
 

@@ -1,6 +1,5 @@
 package com.ledger.banksync;
 
-import com.ledger.platform.config.ConfigReader;
 import com.ledger.support.Api;
 import com.ledger.support.Db;
 import com.ledger.support.Poll;
@@ -27,7 +26,7 @@ final class BankFixtures {
   BankFixtures(TestApp app) {
     this.app = app;
     this.db = new Db(app.dbUrl);
-    int port = ConfigReader.root(app.app.config().raw()).child("sandbox_bank").integer("port", 0, 0, 65535);
+    int port = app.app.config().sandbox().port();
     this.sandbox = Api.unchecked("http://127.0.0.1:" + port);
   }
 
@@ -37,7 +36,7 @@ final class BankFixtures {
 
   /** An ACTIVE bank (country US unless given) whose api_endpoint is the sandbox, with one branch. */
   Branch bank(String country) {
-    return bank(country, "ACTIVE", app.app.config().raw().getJsonObject("bank").getString("url"));
+    return bank(country, "ACTIVE", app.app.config().bank().url());
   }
 
   Branch bank(String country, String status, String endpoint) {

@@ -93,7 +93,7 @@ class FuzzTest {
     admin = TestUsers.insert(app, "admin");
     ids.put("target", TestUsers.insert(app, "user").id().toString());
     String bank = one("INSERT INTO banksync.banks (name, country, code, api_endpoint) VALUES ('Fuzz Bank', 'US', "
-        + "'FUZZ_BANK', '" + app.app.config().raw().getJsonObject("bank").getString("url") + "') RETURNING id");
+        + "'FUZZ_BANK', '" + app.app.config().bank().url() + "') RETURNING id");
     ids.put("branch", one("INSERT INTO banksync.bank_branches (name, country, bank_id) VALUES ('Main', 'US', '" + bank
         + "') RETURNING id"));
     ids.put("login", one("INSERT INTO banksync.user_bank_logins (username, user_id, bank_branch_id) VALUES ('fuzzer1', '"

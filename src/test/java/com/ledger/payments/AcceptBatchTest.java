@@ -3,6 +3,7 @@ package com.ledger.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.payments.PaymentRepository.AcceptRequest;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.support.Poll;
@@ -39,7 +40,7 @@ class AcceptBatchTest {
     app = TestApp.start(Map.of("roles", List.of("users")));
     fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
     pool = Pools.shared(app.app.vertx(), app.app.config().db());
-    PaymentsConfig cfg = PaymentsConfig.from(app.app.config().raw());
+    PaymentsConfig cfg = app.app.config().payments();
     posting = new Posting(new TransferPolicy(cfg), cfg);
   }
 

@@ -135,7 +135,7 @@ class JobRescueClusterTest {
   /** The lease the node runs with. */
   static final class JobsConfigLease {
     static int of(TestApp app) {
-      return com.ledger.platform.jobs.JobsConfig.from(app.app.config().raw()).leaseSeconds();
+      return app.app.config().jobs().leaseSeconds();
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.ledger.platform.bus.Caller;
+import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.jobs.Job;
@@ -45,7 +46,7 @@ class PostingFunctionTest {
     app = TestApp.start(Map.of("roles", List.of("users")));
     fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
     pool = Pools.shared(app.app.vertx(), app.app.config().db());
-    cfg = PaymentsConfig.from(app.app.config().raw());
+    cfg = app.app.config().payments();
     policy = new TransferPolicy(cfg);
     posting = new Posting(policy, cfg);
     worker = new PaymentWorker(cfg);

@@ -74,4 +74,28 @@ class ConfigTest {
     assertThatThrownBy(() -> AppConfig.from(ConfigLoader.load(null, Map.of("LEDGER_CLUSTER_ENABLED", "maybe"))))
         .hasMessageStartingWith("cluster.enabled");
   }
+
+  /** Every context's slice is parsed by {@link AppConfig#from} itself, once: a bad value in any of them stops it. */
+  @Test
+  void every_slice_is_parsed_once_into_its_record() {
+    AppConfig cfg = AppConfig.from(ConfigLoader.load(null, Map.of("LEDGER_PAYMENTS_SAVINGS_DAILY_LIMIT", "750.50",
+        "LEDGER_JOBS_QUEUES", "payments:4", "LEDGER_AUTH_LOGIN_THROTTLE_MAX_FAILURES", "9",
+        "LEDGER_WEBHOOKS_BANK_SECRET", "b", "LEDGER_MANAGEMENT_PORT", "4999")));
+    assertThat(cfg.payments().dailyLimit("SAVINGS")).isEqualByComparingTo("750.50");
+    assertThat(cfg.jobs().concurrency("payments")).isEqualTo(4);
+    assertThat(cfg.jobsOverview().queues()).containsExactly("payments");
+    assertThat(cfg.auth().loginMaxFailures()).isEqualTo(9);
+    assertThat(cfg.webhooks().bankSecret()).isEqualTo("b");
+    assertThat(cfg.managementPort()).isEqualTo(4999);
+    for (var bad : Map.of("LEDGER_JOBS_HEARTBEAT_SECONDS", "jobs.heartbeat_seconds",
+        "LEDGER_JOBS_STALE_AFTER_SECONDS", "jobs.stale_after_seconds", "LEDGER_MANAGEMENT_PORT", "management.port",
+        "LEDGER_PAYMENTS_LEDGER_VERIFY_INTERVAL_MS", "payments.ledger_verify_interval_ms",
+        "LEDGER_SANDBOX_BANK_PORT", "sandbox_bank.port", "LEDGER_BANK_RETRIES", "bank.retries",
+        "LEDGER_BANKSYNC_JOB_MAX_ATTEMPTS", "banksync.job_max_attempts",
+        "LEDGER_AUTH_STATUS_CACHE_MS", "auth.status_cache_ms",
+        "LEDGER_AUTH_PASSWORD_HASH_THREADS", "auth.password.hash_threads").entrySet()) {
+      assertThatThrownBy(() -> AppConfig.from(ConfigLoader.load(null, Map.of(bad.getKey(), "-5"))))
+          .isInstanceOf(ConfigException.class).hasMessageStartingWith(bad.getValue() + " (" + bad.getKey() + ")");
+    }
+  }
 }

@@ -22,7 +22,7 @@ class UserVerticleBusTest {
 
   @BeforeAll
   static void deploy() {
-    users = BusTier.deploy(cfg -> new UserVerticle(cfg, new PasswordHasher(Secrets.passwordParams(cfg))));
+    users = BusTier.deploy(cfg -> new UserVerticle(cfg.db(), cfg.auth(), cfg.http().requestTimeoutMs(), new PasswordHasher(Secrets.passwordParams(cfg))));
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package com.ledger.banksync.bank;
 
+import com.ledger.platform.config.BankConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

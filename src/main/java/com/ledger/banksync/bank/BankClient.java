@@ -1,5 +1,6 @@
 package com.ledger.banksync.bank;
 
+import com.ledger.platform.config.BankConfig;
 import com.ledger.platform.errors.LedgerException;
 
 import com.ledger.banksync.api.BankProtocol;

@@ -1,25 +1,25 @@
 package com.ledger.banksync.webhooks;
 
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.config.WebhooksConfig;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The three webhook providers of SPEC.md §9 with their secrets ({@code webhooks.*_secret}; when unset outside
  * prod, the original's test values; unset in prod → no secret, answered as configuration_error).
  */
 public enum WebhookProvider {
-  PAYMENTS("payments", "payment_secret", "test_payment_webhook_secret"),
-  BANKS("banks", "bank_secret", "test_bank_webhook_secret"),
-  FRAUD("fraud", "fraud_secret", "test_fraud_webhook_secret");
+  PAYMENTS("payments", WebhooksConfig::paymentSecret, "test_payment_webhook_secret"),
+  BANKS("banks", WebhooksConfig::bankSecret, "test_bank_webhook_secret"),
+  FRAUD("fraud", WebhooksConfig::fraudSecret, "test_fraud_webhook_secret");
 
   public final String path;
-  final String configKey;
+  final Function<WebhooksConfig, String> configured;
   final String testDefault;
 
-  WebhookProvider(String path, String configKey, String testDefault) {
+  WebhookProvider(String path, Function<WebhooksConfig, String> configured, String testDefault) {
     this.path = path;
-    this.configKey = configKey;
+    this.configured = configured;
     this.testDefault = testDefault;
   }
 
@@ -31,9 +31,9 @@ public enum WebhookProvider {
   }
 
   /** The configured secret, the test default outside prod, or null (unset in prod). */
-  public String secret(AppConfig cfg) {
-    String s = ConfigReader.root(cfg.raw()).child("webhooks").string(configKey, "");
+  public String secret(WebhooksConfig cfg) {
+    String s = configured.apply(cfg);
     if (s != null && !s.isBlank()) return s;
-    return cfg.isProd() ? null : testDefault;
+    return cfg.testDefaults() ? testDefault : null;
   }
 }

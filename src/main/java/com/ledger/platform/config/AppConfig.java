@@ -1,12 +1,16 @@
 package com.ledger.platform.config;
 
+import com.ledger.platform.jobs.JobsConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The whole configuration, parsed and validated once at boot. Each context receives only its own slice.
- * {@link #raw} keeps the merged JSON for slices parsed by their own context.
+ * The whole configuration, parsed and validated once at boot into one record per slice (a bad value anywhere stops the
+ * node with one line naming its key). The composition root hands each verticle only the slices it uses.
+ *
+ * @param managementPort {@code management.port}: the health and metrics listener of a node without the API role
+ *                       (0: any free port)
  */
 public record AppConfig(
     String env,
@@ -19,7 +23,15 @@ public record AppConfig(
     ClusterConfig cluster,
     boolean seedDemoData,
     LogConfig log,
-    JsonObject raw) {
+    int managementPort,
+    JobsConfig jobs,
+    JobsOverviewConfig jobsOverview,
+    PaymentsConfig payments,
+    SandboxConfig sandbox,
+    BankConfig bank,
+    SyncSettings banksync,
+    AuthConfig auth,
+    WebhooksConfig webhooks) {
 
   public static final Set<String> KNOWN_ROLES = Set.of("all", "http", "auth", "users", "payments", "payment-worker",
       "banksync", "banksync-worker", "sandbox-bank");
@@ -53,15 +65,32 @@ public record AppConfig(
     if (roles.isEmpty()) throw new ConfigException("roles", "at least one role is required");
     String nodeName = root.child("node").string("name", "");
     if (nodeName.isBlank()) nodeName = defaultNodeName();
-    return new AppConfig(env, app.string("version", "1.0.0"), nodeName, Set.copyOf(roles),
-        HttpConfig.from(root), DbConfig.from(root.child("db")), JwtConfig.from(root.child("jwt"), env),
-        ClusterConfig.from(root.child("cluster")), root.toggle("seed_demo_data", Toggle.AUTO).on(!"prod".equals(env)),
-        LogConfig.from(root.child("log"), env), json);
+    String version = app.string("version", "1.0.0");
+    HttpConfig http = HttpConfig.from(root);
+    DbConfig db = DbConfig.from(root.child("db"));
+    JwtConfig jwt = JwtConfig.from(root.child("jwt"), env);
+    ClusterConfig cluster = ClusterConfig.from(root.child("cluster"));
+    boolean seed = root.toggle("seed_demo_data", Toggle.AUTO).on(!"prod".equals(env));
+    LogConfig log = LogConfig.from(root.child("log"), env);
+    // the slices, in the order the boot check parsed them before they moved here (so two bad values report alike)
+    JobsConfig jobs = JobsConfig.from(json);
+    JobsOverviewConfig overview = JobsOverviewConfig.from(jobs, root.child("jobs"));
+    int managementPort = root.child("management").integer("port", 4001, 0, 65535);
+    PaymentsConfig payments = PaymentsConfig.from(root.child("payments"));
+    boolean prod = "prod".equals(env);
+    SandboxConfig sandbox = SandboxConfig.from(root, prod);
+    BankConfig bank = BankConfig.from(root.child("bank"));
+    SyncSettings banksync = SyncSettings.from(root.child("banksync"));
+    AuthConfig auth = AuthConfig.from(root.child("auth"));
+    WebhooksConfig webhooks = WebhooksConfig.from(root.child("webhooks"), prod);
+    return new AppConfig(env, version, nodeName, Set.copyOf(roles), http, db, jwt, cluster, seed, log, managementPort,
+        jobs, overview, payments, sandbox, bank, banksync, auth, webhooks);
   }
 
   /** The same configuration with another database (the embedded dev database's URL). */
   public AppConfig withDb(DbConfig other) {
-    return new AppConfig(env, version, nodeName, roles, http, other, jwt, cluster, seedDemoData, log, raw);
+    return new AppConfig(env, version, nodeName, roles, http, other, jwt, cluster, seedDemoData, log, managementPort,
+        jobs, jobsOverview, payments, sandbox, bank, banksync, auth, webhooks);
   }
 
   private static String defaultNodeName() {
@@ -150,6 +179,19 @@ public record AppConfig(
       String level = log.oneOf("level", "info", LEVELS).toUpperCase(java.util.Locale.ROOT);
       String format = log.oneOf("format", "auto", List.of("auto", "text", "json"));
       return new LogConfig(level, format.equals("json") || format.equals("auto") && !"dev".equals(env));
+    }
+  }
+
+  /**
+   * @param queues            the queues named in {@code jobs.queues} (each has gauges from the start)
+   * @param staleAfterSeconds {@code jobs.stale_after_seconds}: how long the oldest due job may wait unclaimed before
+   *                          the node is degraded
+   * @param intervalMs        {@code jobs.overview_interval_ms}: how often the queue gauges are read from PostgreSQL
+   */
+  public record JobsOverviewConfig(Set<String> queues, int staleAfterSeconds, int intervalMs) {
+    static JobsOverviewConfig from(JobsConfig parsed, ConfigReader jobs) {
+      return new JobsOverviewConfig(parsed.queues().keySet(), jobs.integer("stale_after_seconds", 60, 1, 86_400),
+          jobs.integer("overview_interval_ms", 5000, 100, 600_000));
     }
   }
 

@@ -1,7 +1,6 @@
 package com.ledger.platform.db;
 
 import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.security.PasswordHasher;
 import com.ledger.platform.security.TokenCipher;
 import java.sql.Connection;
@@ -40,7 +39,7 @@ public final class DemoSeed {
   /** @return how many rows were inserted (0 on a restart). */
   public int run() {
     var o = Pools.connectOptions(cfg.db());
-    String bankUrl = ConfigReader.root(cfg.raw()).child("bank").string("url", "http://127.0.0.1:4010");
+    String bankUrl = cfg.bank().url();
     try (Connection c = DriverManager.getConnection(Pools.jdbcUrl(o), o.getUser(), o.getPassword())) {
       c.setAutoCommit(false);
       try (var st = c.createStatement()) {

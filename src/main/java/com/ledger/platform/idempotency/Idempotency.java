@@ -7,7 +7,6 @@ import com.ledger.platform.bus.Envelope;
 import com.ledger.platform.bus.Replies;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
-import com.ledger.platform.config.ConfigReader;
 import com.ledger.platform.db.DbFailures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -63,14 +62,7 @@ public final class Idempotency {
    * @param leaseSeconds the lease of an {@code in_progress} key: its request renews it every third of this while it
    *                     runs, so a key not renewed for this long (its owner died) may be claimed again
    */
-  public record Settings(int ttlHours, int leaseSeconds) {
-    /** {@code payments.idempotency_ttl_hours} and {@code payments.idempotency_stale_seconds}, where they are documented. */
-    public static Settings from(JsonObject raw) {
-      ConfigReader p = ConfigReader.root(raw).child("payments");
-      return new Settings(p.integer("idempotency_ttl_hours", 24, 1, 24 * 30),
-          p.integer("idempotency_stale_seconds", 5, 2, 86_400));
-    }
-  }
+  public record Settings(int ttlHours, int leaseSeconds) {}  // payments.idempotency_{ttl_hours,stale_seconds}
 
   public Idempotency(io.vertx.core.Vertx vertx, Pool pool, Settings cfg) {
     this(vertx, pool, cfg, Fingerprint::sha256);

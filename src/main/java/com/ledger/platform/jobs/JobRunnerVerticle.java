@@ -1,7 +1,6 @@
 package com.ledger.platform.jobs;
 
 import com.ledger.platform.bus.Replies;
-import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
@@ -97,9 +96,9 @@ public class JobRunnerVerticle extends VerticleBase {
   private HazelcastInstance membershipOf;
 
   /** A runner for {@code queue} with the node's configured concurrency for it ({@code jobs.queues}). */
-  public JobRunnerVerticle(AppConfig app, NodeState node, String queue, WorkerFactory factory) {
-    this(JobsConfig.from(app.raw()), app.db(), app.nodeName(), node, queue, JobsConfig.from(app.raw()).concurrency(queue),
-        factory);
+  public JobRunnerVerticle(JobsConfig cfg, DbConfig db, String nodeName, NodeState node, String queue,
+      WorkerFactory factory) {
+    this(cfg, db, nodeName, node, queue, cfg.concurrency(queue), factory);
   }
 
   /** {@code node} (nullable) gives the metrics registry and a {@code jobs_<queue>} section of the detailed health. */

@@ -4,7 +4,7 @@ import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.bus.Replies;
-import com.ledger.platform.config.AppConfig;
+import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
@@ -24,18 +24,18 @@ import java.util.UUID;
  * {@link RetryGuard}s keyed by worker name.
  */
 public final class JobsApiVerticle extends VerticleBase {
-  private final AppConfig cfg;
+  private final DbConfig db;
   private final Map<String, RetryGuard> guards;
   private Pool pool;
 
-  public JobsApiVerticle(AppConfig cfg, Map<String, RetryGuard> guards) {
-    this.cfg = cfg;
+  public JobsApiVerticle(DbConfig db, Map<String, RetryGuard> guards) {
+    this.db = db;
     this.guards = Map.copyOf(guards);
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
+    pool = Pools.shared(vertx, db);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(JobsApi.GET, m -> Replies.api(m, this::get)).completion(),

@@ -1,7 +1,7 @@
 package com.ledger.platform.jobs;
 
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.config.AppConfig.JobsOverviewConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.observability.NodeState;
 import io.micrometer.core.instrument.Gauge;
@@ -41,7 +41,8 @@ public final class JobsOverviewVerticle extends VerticleBase {
 
   record QueueStats(long waiting, double oldestSeconds, long claimed, long dead) {}
 
-  private final AppConfig cfg;
+  private final DbConfig db;
+  private final JobsOverviewConfig cfg;
   private final NodeState node;
   private final int staleAfterSeconds;
   private final int intervalMs;
@@ -50,28 +51,19 @@ public final class JobsOverviewVerticle extends VerticleBase {
   private MeterRegistry registry;
   private long timer = -1;
 
-  public JobsOverviewVerticle(AppConfig cfg, NodeState node) {
+  public JobsOverviewVerticle(DbConfig db, JobsOverviewConfig cfg, NodeState node) {
+    this.db = db;
     this.cfg = cfg;
     this.node = node;
-    this.staleAfterSeconds = staleAfterSeconds(cfg.raw());
-    this.intervalMs = intervalMs(cfg.raw());
-  }
-
-  /** {@code jobs.stale_after_seconds}: how long the oldest due job may wait unclaimed before the node is degraded. */
-  public static int staleAfterSeconds(JsonObject raw) {
-    return ConfigReader.root(raw).child("jobs").integer("stale_after_seconds", 60, 1, 86_400);
-  }
-
-  /** {@code jobs.overview_interval_ms}: how often the queue gauges are read from PostgreSQL. */
-  public static int intervalMs(JsonObject raw) {
-    return ConfigReader.root(raw).child("jobs").integer("overview_interval_ms", 5000, 100, 600_000);
+    this.staleAfterSeconds = cfg.staleAfterSeconds();
+    this.intervalMs = cfg.intervalMs();
   }
 
   @Override
   public Future<?> start() {
-    pool = Pools.shared(vertx, cfg.db());
+    pool = Pools.shared(vertx, db);
     registry = BackendRegistries.getNow(node.registryName);
-    JobsConfig.from(cfg.raw()).queues().keySet().forEach(this::queue);
+    cfg.queues().forEach(this::queue);
     node.contribute("jobs", this::describe);
     timer = vertx.setPeriodic(1, intervalMs, id -> refresh());
     return Future.succeededFuture();

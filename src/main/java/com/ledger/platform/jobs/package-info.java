@@ -19,8 +19,8 @@
  *       {@code jobs.complete_all}, migration jobs/V2), e.g. one statement per batch (PaymentWorker).</li>
  *   <li>Deploy a runner for your queue on the nodes of your worker role (in {@code Verticles.java}):
  *       <pre>{@code
- * if (cfg.hasRole("banksync-worker")) specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node,
- *     BankSyncApi.SYNC_QUEUE, (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
+ * if (cfg.hasRole("banksync-worker")) specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg.jobs(),
+ *     cfg.db(), cfg.nodeName(), node, BankSyncApi.SYNC_QUEUE, (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
  *       }</pre>
  *       ({@code bank} is the node's {@code BankRuntime}.) The concurrency comes from {@code jobs.queues}
  *       ({@code banking:3} → up to 3 jobs at once on that node).

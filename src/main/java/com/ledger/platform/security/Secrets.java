@@ -2,7 +2,6 @@ package com.ledger.platform.security;
 
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.ConfigException;
-import com.ledger.platform.config.ConfigReader;
 import java.util.Base64;
 
 /** Builds the secret-bearing helpers from config, failing at boot with the key name. */
@@ -10,8 +9,7 @@ public final class Secrets {
   private Secrets() {}
 
   public static TokenCipher bankTokenCipher(AppConfig cfg) {
-    ConfigReader bank = ConfigReader.root(cfg.raw()).child("bank");
-    String key = bank.string("token_key", "");
+    String key = cfg.bank().tokenKey();
     if (key.isBlank()) {
       if (cfg.isProd()) throw new ConfigException("bank.token_key", "is required in prod (base64 of 32 random bytes)");
       return TokenCipher.derivedFrom(cfg.jwt().secret());
@@ -26,8 +24,7 @@ public final class Secrets {
   }
 
   public static PasswordHasher.Params passwordParams(AppConfig cfg) {
-    ConfigReader p = ConfigReader.root(cfg.raw()).child("auth").child("password");
-    return new PasswordHasher.Params(p.integer("memory_kib", 19_456, 1024, 4_194_304),
-        p.integer("iterations", 2, 1, 100), p.integer("parallelism", 1, 1, 64));
+    var p = cfg.auth().argon2();
+    return new PasswordHasher.Params(p.memoryKib(), p.iterations(), p.parallelism());
   }
 }

@@ -1,8 +1,6 @@
 package com.ledger.platform.security;
 
 import com.ledger.platform.bus.Bus;
-import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.config.ConfigReader;
 import com.ledger.users.api.UsersApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,17 +34,10 @@ public final class UserCache implements Shareable {
 
   private UserCache() {}
 
-  /** The node's cache, with {@code auth.status_cache_ms} as its TTL and the HTTP request timeout for misses. */
-  public static UserCache of(Vertx vertx, AppConfig cfg) {
-    return of(vertx, ttlMs(cfg), cfg.http().requestTimeoutMs());
-  }
-
-  /** {@code auth.status_cache_ms}: how long an entry may serve at most (0 disables the cache). */
-  public static long ttlMs(AppConfig cfg) {
-    return ConfigReader.root(cfg.raw()).child("auth").integer("status_cache_ms", 5000, 0, 600_000);
-  }
-
-  /** The node's cache ({@code ttlMs} 0 disables caching; the last caller's settings win, they are node-wide config). */
+  /**
+   * The node's cache, with {@code auth.status_cache_ms} as {@code ttlMs} (0 disables caching) and the HTTP request
+   * timeout for misses; the last caller's settings win, they are node-wide config.
+   */
   public static UserCache of(Vertx vertx, long ttlMs, long timeoutMs) {
     LocalMap<String, UserCache> map = vertx.sharedData().getLocalMap(MAP);
     UserCache cache = map.get(MAP);

@@ -18,12 +18,12 @@ class WebhookProviderTest {
   @Test
   void secrets_default_to_the_spec_test_values_outside_prod_only() {
     var test = cfg("test", Map.of());
-    assertThat(WebhookProvider.PAYMENTS.secret(test)).isEqualTo("test_payment_webhook_secret");
-    assertThat(WebhookProvider.BANKS.secret(test)).isEqualTo("test_bank_webhook_secret");
-    assertThat(WebhookProvider.FRAUD.secret(test)).isEqualTo("test_fraud_webhook_secret");
+    assertThat(WebhookProvider.PAYMENTS.secret(test.webhooks())).isEqualTo("test_payment_webhook_secret");
+    assertThat(WebhookProvider.BANKS.secret(test.webhooks())).isEqualTo("test_bank_webhook_secret");
+    assertThat(WebhookProvider.FRAUD.secret(test.webhooks())).isEqualTo("test_fraud_webhook_secret");
     var prod = cfg("prod", Map.of("webhooks.bank_secret", "configured-bank-secret"));
-    assertThat(WebhookProvider.PAYMENTS.secret(prod)).isNull();
-    assertThat(WebhookProvider.BANKS.secret(prod)).isEqualTo("configured-bank-secret");
+    assertThat(WebhookProvider.PAYMENTS.secret(prod.webhooks())).isNull();
+    assertThat(WebhookProvider.BANKS.secret(prod.webhooks())).isEqualTo("configured-bank-secret");
     assertThat(WebhookProvider.fromPath("banks")).contains(WebhookProvider.BANKS);
     assertThat(WebhookProvider.fromPath("stripe")).isEmpty();
     assertThat(WebhookProvider.fromPath(null)).isEmpty();

@@ -60,7 +60,7 @@ class VisibleWorkersTest {
 
   @Test
   void a_worker_only_node_serves_health_and_metrics_on_its_management_port() {
-    Api mgmt = Api.unchecked("http://127.0.0.1:" + worker.app.config().raw().getJsonObject("management").getInteger("port"));
+    Api mgmt = Api.unchecked("http://127.0.0.1:" + worker.app.config().managementPort());
     Api.Resp live = mgmt.get("/api/health/live", null);
     assertThat(live.status()).as(live.body()).isEqualTo(200);
     assertThat(live.json().getString("status")).isEqualTo("alive");
