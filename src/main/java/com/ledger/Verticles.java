@@ -11,12 +11,12 @@ import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.payments.LedgerVerifyVerticle;
 import com.ledger.payments.PaymentRetryGuard;
 import com.ledger.payments.ReconciliationRetryGuard;
-import com.ledger.payments.PaymentWorkerVerticle;
+import com.ledger.payments.PaymentWorkers;
 import com.ledger.payments.PaymentsVerticle;
 import com.ledger.payments.SyncImportConsumer;
 import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.jobs.JobRunnerVerticle;
+import com.ledger.platform.jobs.JobRunners;
 import com.ledger.platform.jobs.JobsApiVerticle;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.PasswordHasher;
@@ -44,7 +44,10 @@ final class Verticles {
       specs.add(new Spec("payments", () -> new JobsApiVerticle(cfg, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),
           PaymentsApi.RECONCILIATION_WORKER, new ReconciliationRetryGuard())), 1));
     }
-    if (cfg.hasRole("payment-worker")) specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg, node), 1));
+    JobRunners runners = new JobRunners(cfg, node);
+    if (cfg.hasRole("payment-worker")) {
+      specs.add(new Spec("payment-worker", runners.runner(PaymentsApi.QUEUE, PaymentWorkers.of(cfg)), 1));
+    }
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(cfg), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new LedgerVerifyVerticle(cfg), 1));
     if (runsSandbox(cfg)) {
@@ -54,10 +57,12 @@ final class Verticles {
     BankRuntime bank = runsBankSync(cfg) ? new BankRuntime(cfg, node) : null;
     if (cfg.hasRole("banksync")) specs.add(new Spec("banksync", () -> new BankSyncVerticle(cfg, bank), 1));
     if (cfg.hasRole("banksync-worker")) {
-      specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg, node, BankSyncApi.SYNC_QUEUE,
+      specs.add(new Spec("banksync-worker", runners.runner(BankSyncApi.SYNC_QUEUE,
           (vertx, pool) -> List.of(bank.syncWorker(vertx, pool), bank.reconciliationWorker(vertx, pool))), 1));
       specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(cfg), 1));
     }
+    // a node running job runners keeps their queues once (depth gauges, pruning), however many runners it has
+    if (runners.any()) specs.add(new Spec("jobs-maintenance", runners.maintenance(), 1));
     // every node reads the job queues from PostgreSQL for its metrics and detailed health; one without the API role
     // serves health and metrics on its management listener
     specs.add(new Spec("observability", () -> new JobsOverviewVerticle(cfg, node), 1));

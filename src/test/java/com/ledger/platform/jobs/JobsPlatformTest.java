@@ -561,6 +561,8 @@ class JobsPlatformTest {
     String registry = app.app.node().registryName;
     String id = vertx.deployVerticle(() -> new JobRunnerVerticle(cfg(5, 1, 1000), app.app.config().db(), "test",
         app.app.node(), q, 2, (v, p) -> List.of(ok, bad)), new DeploymentOptions()).await();
+    String upkeep = vertx.deployVerticle(new JobsMaintenanceVerticle(cfg(5, 1, 1000), app.app.config().db(),
+        app.app.node(), List.of(q))).await();
     try {
       await("both done", Duration.ofSeconds(10), () -> job(a).state().equals(JobState.COMPLETED)
           && job(b).state().equals(JobState.DEAD));
@@ -577,6 +579,7 @@ class JobsPlatformTest {
       JsonObject health = app.api.get("/api/health/detailed", null).json();
       assertThat(health.getJsonObject("details").getJsonObject("jobs_" + q).getInteger("concurrency")).isEqualTo(2);
     } finally {
+      vertx.undeploy(upkeep).await();
       vertx.undeploy(id).await();
     }
   }
