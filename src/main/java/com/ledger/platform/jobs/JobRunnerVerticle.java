@@ -2,8 +2,6 @@ package com.ledger.platform.jobs;
 
 import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.db.Pools;
-import com.ledger.platform.errors.ErrorCode;
-import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.observability.NodeState;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code jobs.<queue>.wake} (clustered publish) and by a poll every {@code jobs.poll_interval_ms} that backs off,
  * doubling, to {@code jobs.idle_poll_max_ms} while claims come back empty (an idle node does not poll the database
  * hot); a retry this runner schedules also wakes it when due. Each poll also rescues jobs whose lease expired
- * ({@link LeaseRescue}). Running jobs' leases are extended every {@code jobs.heartbeat_seconds}. A failed attempt
- * goes through {@link JobFailures}; the node's queue-depth gauge and pruning are {@link JobsMaintenanceVerticle}'s.
+ * ({@link LeaseRescue}). Running jobs' leases are extended every {@code jobs.heartbeat_seconds}. How an attempt runs
+ * (timeout, fenced completion, batches) is {@link JobAttempts}'; a failed attempt goes through {@link JobFailures};
+ * the node's queue-depth gauge and pruning are {@link JobsMaintenanceVerticle}'s.
  *
  * <p>Stop: claims stop at once; stop waits for the claim round in flight and for the release of any job it claimed
  * once stopping began; running jobs get {@code jobs.shutdown_grace_ms} to finish; the leases of those still running
@@ -64,6 +62,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private Pool pool;
   private JobMetrics metrics;
   private JobFailures failures;
+  private JobAttempts attempts;
   private LeaseRescue rescue;
   private final Map<String, JobWorker> workers = new LinkedHashMap<>();
   private String[] plainWorkers;
@@ -120,6 +119,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     }
     if (workers.isEmpty()) return Future.failedFuture(new IllegalStateException("no workers for queue " + queue));
     failures = new JobFailures(pool, queue, runnerId, metrics, this::wakeAt);
+    attempts = new JobAttempts(vertx, pool, queue, runnerId, metrics, failures, () -> stopping);
     rescue = new LeaseRescue(vertx, pool, queue, workers, failures, cfg.leaseSeconds());
     if (hz != null) rescue.watchMembers(hz);
     plainWorkers = workers.values().stream().filter(w -> !(w instanceof BatchJobWorker)).map(JobWorker::name)
@@ -207,7 +207,7 @@ public final class JobRunnerVerticle extends VerticleBase {
     vertx.setTimer(ms, id -> claim());
   }
 
-  // ------------------------------------------------------------------ running one job
+  // ------------------------------------------------------------------ running what was claimed
 
   private void run(Job job, long claimedAt) {
     if (stopping) {
@@ -216,41 +216,11 @@ public final class JobRunnerVerticle extends VerticleBase {
       return;
     }
     hold(List.of(job));
-    JobWorker worker = workers.get(job.worker());
-    Future<JsonObject> attempt = worker.transactional() ? runInTransaction(worker, job) : runPlain(worker, job);
-    attempt.transform(ar -> {
-      if (ar.succeeded()) {
-        metrics.outcome(job.worker(), "completed");
-        return Future.<Void>succeededFuture();
-      }
-      if (ar.cause() instanceof LeaseLost) {
-        failures.leaseLost(job);
-        return Future.<Void>succeededFuture();
-      }
-      return failures.attemptFailed(worker, job, ar.cause());
-    }).onComplete(x -> {
+    attempts.one(workers.get(job.worker()), job).onComplete(x -> {
       metrics.claimToDone(job.worker(), System.nanoTime() - claimedAt);
       finished(List.of(job));
     });
   }
-
-  private Future<JsonObject> runInTransaction(JobWorker worker, Job job) {
-    return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(owned -> {
-      if (!owned) return Future.failedFuture(new LeaseLost());
-      return timed(job.timeoutSeconds(), () -> worker.perform(job, tx))
-          .compose(result -> JobStore.complete(tx, job, result)
-              .compose(ok -> ok ? Future.succeededFuture(result) : Future.<JsonObject>failedFuture(new LeaseLost())));
-    }));
-  }
-
-  private Future<JsonObject> runPlain(JobWorker worker, Job job) {
-    return timed(job.timeoutSeconds(), () -> worker.perform(job, null))
-        .compose(result -> pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(owned -> owned
-            ? JobStore.complete(tx, job, result).map(result)
-            : Future.<JsonObject>failedFuture(new LeaseLost()))));
-  }
-
-  // ------------------------------------------------------------------ running batches
 
   /** The claimed jobs of the batch workers: one batch per worker name, each in one slot. */
   private void startBatches(List<Job> jobs) {
@@ -264,72 +234,12 @@ public final class JobRunnerVerticle extends VerticleBase {
     for (Job job : jobs) byWorker.computeIfAbsent(job.worker(), k -> new ArrayList<>()).add(job);
     byWorker.forEach((name, batch) -> {
       hold(batch);
-      attemptBatch((BatchJobWorker) workers.get(name), batch).onComplete(x -> {
+      attempts.batch((BatchJobWorker) workers.get(name), batch).onComplete(x -> {
         long nanos = System.nanoTime() - claimedAt;
         for (Job job : batch) metrics.claimToDone(job.worker(), nanos);
         finished(batch);
       });
     });
-  }
-
-  /**
-   * One attempt of a batch; never fails. A batch that failed as a whole committed nothing: each of its jobs then runs
-   * alone once more, so the failure lands on the job that causes it (not after a timeout — the statement may still be
-   * running — nor while stopping: the leases will expire).
-   */
-  private Future<Void> attemptBatch(BatchJobWorker worker, List<Job> batch) {
-    int timeout = batch.stream().mapToInt(Job::timeoutSeconds).min().orElse(1);
-    return timedAny(timeout, () -> worker.performBatch(batch, runnerId, pool)).transform(ar -> {
-      if (ar.succeeded()) return settle(worker, batch, ar.result());
-      boolean timedOut = ar.cause() instanceof LedgerException le && le.code == ErrorCode.TIMEOUT;
-      if (batch.size() > 1 && !timedOut && !stopping) {
-        LOG.atInfo().addKeyValue("queue", queue).addKeyValue("worker", worker.name()).addKeyValue("jobs", batch.size())
-            .addKeyValue("error", ar.cause().toString()).log("job batch failed; running its jobs one by one");
-        Future<Void> each = Future.succeededFuture();
-        for (Job job : batch) each = each.compose(v -> attemptBatch(worker, List.of(job)));
-        return each;
-      }
-      List<Future<Void>> failed = new ArrayList<>();
-      for (Job job : batch) failed.add(failures.attemptFailed(worker, job, ar.cause()));
-      return Future.join(failed).<Void>mapEmpty().recover(err -> Future.succeededFuture());
-    });
-  }
-
-  private Future<Void> settle(BatchJobWorker worker, List<Job> batch, Map<UUID, JobOutcome> outcomes) {
-    List<Future<Void>> failed = new ArrayList<>();
-    for (Job job : batch) {
-      JobOutcome o = outcomes == null ? null : outcomes.get(job.id());
-      switch (o) {
-        case null -> failures.leaseLost(job);
-        case JobOutcome.Completed c -> metrics.outcome(job.worker(), "completed");
-        case JobOutcome.Failed f -> failed.add(failures.attemptFailed(worker, job, f.cause()));
-      }
-    }
-    return Future.join(failed).<Void>mapEmpty().recover(err -> Future.succeededFuture());
-  }
-
-  /** The attempt, failed with {@code timeout} when it outlives {@code timeoutSeconds}. */
-  private Future<JsonObject> timed(int timeoutSeconds, Supplier<Future<JsonObject>> body) {
-    return timedAny(timeoutSeconds, body).map(r -> r == null ? new JsonObject() : r);
-  }
-
-  private <T> Future<T> timedAny(int timeoutSeconds, Supplier<Future<T>> body) {
-    Promise<T> p = Promise.promise();
-    long timer = vertx.setTimer(timeoutSeconds * 1000L, id -> p.tryFail(
-        new LedgerException(ErrorCode.TIMEOUT, "The job exceeded its timeout of " + timeoutSeconds + " s")));
-    Future<T> f;
-    try {
-      f = body.get();
-      if (f == null) f = Future.failedFuture(new IllegalStateException("worker returned no future"));
-    } catch (RuntimeException e) {
-      f = Future.failedFuture(e);
-    }
-    f.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) p.tryComplete(ar.result());
-      else p.tryFail(ar.cause());
-    });
-    return p.future();
   }
 
   // ------------------------------------------------------------------ leases held
@@ -381,12 +291,5 @@ public final class JobRunnerVerticle extends VerticleBase {
       return JobStore.release(pool, left, runnerId).onSuccess(n -> LOG.atInfo().addKeyValue("runner", runnerId)
           .addKeyValue("running", left.size()).addKeyValue("released", n).log("job runner stopped with jobs running"));
     }).recover(err -> Future.succeededFuture(0)).eventually(() -> pool.close());
-  }
-
-  /** The attempt's lease was taken over (it expired and another runner rescued the job): its effects rolled back. */
-  static final class LeaseLost extends RuntimeException {
-    LeaseLost() {
-      super("lease lost", null, false, false);
-    }
   }
 }
