@@ -535,6 +535,30 @@ class JobsPlatformTest {
   }
 
   @Test
+  void the_nodes_job_upkeep_prunes_old_finished_jobs_and_reads_the_queue_depth() {
+    String q = queue();
+    UUID old = enqueue(JobSpec.of("UpkeepWorker", q, new JsonObject())).job().id();
+    UUID recent = enqueue(JobSpec.of("UpkeepWorker", q, new JsonObject())).job().id();
+    UUID waiting = enqueue(JobSpec.of("UpkeepWorker", q, new JsonObject())).job().id();
+    exec("UPDATE jobs.jobs SET state = 'completed', completed_at = now() - interval '8 days' WHERE id = '" + old + "'");
+    exec("UPDATE jobs.jobs SET state = 'completed', completed_at = now() WHERE id = '" + recent + "'");
+    var reg = io.vertx.micrometer.backends.BackendRegistries.getNow(app.app.node().registryName);
+    String id = vertx.deployVerticle(new JobsMaintenanceVerticle(cfg(5, 1, 1000), app.app.config().db(),
+        app.app.node(), List.of(q))).await();
+    try {
+      Poll.until("the job finished 8 days ago pruned (prune_days 7)", Duration.ofSeconds(10),
+          () -> count("SELECT count(*) FROM jobs.jobs WHERE id = '" + old + "'") == 0);
+      assertThat(count("SELECT count(*) FROM jobs.jobs WHERE id IN ('" + recent + "', '" + waiting + "')")).isEqualTo(2);
+      Poll.until("the depth gauge reads the waiting job", Duration.ofSeconds(10), () -> {
+        var g = reg.find("ledger.jobs.queue.depth").tag("queue", q).gauge();
+        return g != null && g.value() == 1.0;
+      });
+    } finally {
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
   void metrics_count_outcomes_on_the_nodes_registry() {
     String q = queue();
     TestWorker ok = new TestWorker("MeteredWorker", false, (job, tx) -> Future.succeededFuture(new JsonObject()));
