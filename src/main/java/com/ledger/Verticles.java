@@ -11,12 +11,12 @@ import com.ledger.banksync.api.BankSyncApi;
 import com.ledger.payments.LedgerVerifyVerticle;
 import com.ledger.payments.PaymentRetryGuard;
 import com.ledger.payments.ReconciliationRetryGuard;
-import com.ledger.payments.PaymentWorkerVerticle;
+import com.ledger.payments.PaymentWorkers;
 import com.ledger.payments.PaymentsVerticle;
 import com.ledger.payments.SyncImportConsumer;
 import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.config.AppConfig;
-import com.ledger.platform.jobs.JobRunnerVerticle;
+import com.ledger.platform.jobs.JobRunners;
 import com.ledger.platform.jobs.JobsApiVerticle;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.Secrets;
@@ -50,9 +50,9 @@ final class Verticles {
       specs.add(new Spec("payments", () -> new JobsApiVerticle(db, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),
           PaymentsApi.RECONCILIATION_WORKER, new ReconciliationRetryGuard())), 1));
     }
+    JobRunners runners = new JobRunners(cfg.jobs(), db, cfg.nodeName(), node);
     if (cfg.hasRole("payment-worker")) {
-      specs.add(new Spec("payment-worker", () -> new PaymentWorkerVerticle(cfg.jobs(), db, cfg.nodeName(), node,
-          cfg.payments()), 1));
+      specs.add(new Spec("payment-worker", runners.runner(PaymentsApi.QUEUE, PaymentWorkers.of(cfg.payments())), 1));
     }
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new SyncImportConsumer(db), 1));
     if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new LedgerVerifyVerticle(db, cfg.payments()), 1));
@@ -64,11 +64,12 @@ final class Verticles {
           cfg.payments().idempotency(), timeoutMs, bank), 1));
     }
     if (cfg.hasRole("banksync-worker")) {
-      specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg.jobs(), db, cfg.nodeName(), node,
-          BankSyncApi.SYNC_QUEUE, (vertx, pool) -> List.of(bank.syncWorker(vertx, pool),
-          bank.reconciliationWorker(vertx, pool))), 1));
+      specs.add(new Spec("banksync-worker", runners.runner(BankSyncApi.SYNC_QUEUE,
+          (vertx, pool) -> List.of(bank.syncWorker(vertx, pool), bank.reconciliationWorker(vertx, pool))), 1));
       specs.add(new Spec("banksync-worker", () -> new SyncSchedulerVerticle(db, cfg.banksync()), 1));
     }
+    // a node running job runners keeps their queues once (depth gauges, pruning), however many runners it has
+    if (runners.any()) specs.add(new Spec("jobs-maintenance", runners.maintenance(), 1));
     // every node reads the job queues from PostgreSQL for its metrics and detailed health; one without the API role
     // serves health and metrics on its management listener
     specs.add(new Spec("observability", () -> new JobsOverviewVerticle(db, cfg.jobsOverview(), node), 1));

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import com.ledger.platform.jobs.JobCancel;
 import com.ledger.platform.jobs.JobSpec;
 import com.ledger.platform.jobs.Jobs;
 import java.util.UUID;
@@ -39,8 +38,8 @@ final class SyncJobs {
 
   /** The login's waiting syncs and reconciliations (issue 12: such a run then reads FAILED bank_login_deleted). */
   Future<Integer> cancelPending(SqlClient tx, UUID loginId) {
-    return JobCancel.waiting(tx, BankSyncApi.SYNC_WORKER, "login_id", loginId.toString())
-        .compose(syncs -> JobCancel.waiting(tx, PaymentsApi.RECONCILIATION_WORKER, "login_id", loginId.toString())
+    return Jobs.cancelWaitingForLogin(tx, BankSyncApi.SYNC_WORKER, loginId)
+        .compose(syncs -> Jobs.cancelWaitingForLogin(tx, PaymentsApi.RECONCILIATION_WORKER, loginId)
             .map(runs -> syncs + runs));
   }
 

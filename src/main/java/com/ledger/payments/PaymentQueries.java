@@ -7,6 +7,7 @@ import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
 import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.platform.jobs.Jobs;
 import com.ledger.platform.paging.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +57,7 @@ final class PaymentQueries {
     Caller c = Requests.caller(req);
     return visible(c, Requests.pathId(req)).compose(p -> {
       Future<PaymentRepository.RuleFacts> facts = PaymentRepository.ruleFacts(pool, p, cfg.duplicateWindowMinutes());
-      Future<JsonObject> job = PaymentRepository.latestJob(pool, p.id());
+      Future<JsonObject> job = Jobs.latestForPayment(pool, p.id());
       return Future.all(facts, job).map(all -> ApiReply.ok(new JsonObject()
           .put("payment", p.toJson())
           .put("can_process", PaymentAccess.canProcess(c, p))

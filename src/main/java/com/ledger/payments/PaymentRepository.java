@@ -55,7 +55,8 @@ final class PaymentRepository {
    * for its first request that may; the others, like a request whose payment another transaction moved out of
    * PENDING meanwhile (the UPDATE re-checks the locked row), get no job: a lost race, as when two single accepts
    * meet. No uniqueness lookup: only this statement enqueues PaymentWorker jobs, once per payment (PENDING is
-   * never re-entered, SPEC §6.8), so the window of accept_payment could never find one.
+   * never re-entered, SPEC §6.8), so the window of accept_payment could never find one. Job SQL outside
+   * {@code JobStore} on purpose: the job is enqueued inside the one statement that accepts its payment.
    */
   private static final String ACCEPT = """
       WITH req AS (
@@ -85,7 +86,10 @@ final class PaymentRepository {
         FROM seen s LEFT JOIN winner w ON w.ord = s.ord LEFT JOIN job j ON j.payment_id = w.id::text
        ORDER BY s.ord""";
 
-  /** The workers: fence, post and complete a batch of claimed jobs in one statement (payments/V3). */
+  /**
+   * The workers: fence, post and complete a batch of claimed jobs in one statement (payments/V3). Job SQL outside
+   * {@code JobStore} on purpose: the posting completes its job inside the same statement (exactly-once, one round trip).
+   */
   private static final String POST_JOBS = "SELECT b.job_id, " + OUTCOME_COLUMNS.replace("(o)", "(b.outcome)")
       + " FROM payments.post_payment_jobs($1, $2, $3, $4, $5, $6, $7) AS b";
 
@@ -97,9 +101,6 @@ final class PaymentRepository {
       UPDATE payments.user_payments SET status = $3, failure_reason = $4, updated_at = date_trunc('second', now())
       WHERE id = $1 AND status = $2
       RETURNING *""";
-
-  private static final String LATEST_JOB = """
-      SELECT id, state FROM jobs.jobs WHERE args ->> 'payment_id' = $1 ORDER BY inserted_at DESC, id DESC LIMIT 1""";
 
   private PaymentRepository() {}
 
@@ -282,15 +283,6 @@ final class PaymentRepository {
   /** Move {@code from} → {@code to}; empty when the payment was not in {@code from}. */
   static Future<Optional<Payment>> transition(SqlClient tx, UUID id, String from, String to, String failureReason) {
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, from, to, failureReason)).map(PaymentRepository::first);
-  }
-
-  /** {@code {id, state}} of the payment's latest job, or null. */
-  static Future<JsonObject> latestJob(SqlClient db, UUID paymentId) {
-    return db.preparedQuery(LATEST_JOB).execute(Tuple.of(paymentId.toString())).map(rows -> {
-      if (rows.size() == 0) return null;
-      Row r = rows.iterator().next();
-      return new JsonObject().put("id", r.getUUID("id").toString()).put("state", r.getString("state"));
-    });
   }
 
   private static Optional<Payment> first(RowSet<Row> rows) {

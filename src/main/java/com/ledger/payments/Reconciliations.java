@@ -46,7 +46,8 @@ final class Reconciliations {
    * jobs table is the truth): its bank login was deleted ({@code bank_login_deleted}), its job was dead-lettered (the
    * reason of the job's last failed attempt, e.g. {@code bank_credentials_invalid} or {@code timeout} when a crashed
    * node's job was given up by the rescue), cancelled ({@code job_cancelled}), deleted ({@code job_deleted}), or
-   * completed without recording it ({@code job_completed_without_result}). Otherwise the row as it is.
+   * completed without recording it ({@code job_completed_without_result}). Otherwise the row as it is. It reads
+   * {@code jobs.jobs} outside {@code JobStore} on purpose: the run is settled from its job in this one statement.
    */
   private static final String GET_SETTLED = """
       WITH settled AS (

@@ -4,6 +4,7 @@ import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import com.ledger.support.TestUsers;
@@ -64,12 +65,8 @@ class EdgeScenariosTest {
         assertThat(app.api.get("/api/health/detailed", null).status()).isEqualTo(503);
         st.execute("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      int status;
-      do {
-        status = app.api.get("/api/health/ready", null).status();
-      } while (status != 200 && System.nanoTime() < deadline);
-      assertThat(status).isEqualTo(200);
+      Poll.until("ready again once the database accepts connections", Duration.ofSeconds(10),
+          () -> app.api.get("/api/health/ready", null).status() == 200);
     }
   }
 }

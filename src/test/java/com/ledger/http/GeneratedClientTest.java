@@ -31,8 +31,10 @@ import com.ledger.client.model.PaymentStatus;
 import com.ledger.client.model.RefreshTokenRequest;
 import com.ledger.client.model.RegisterUserRequest;
 import com.ledger.client.model.UpdateUserRequest;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -142,14 +144,16 @@ class GeneratedClientTest {
   }
 
   /** Poll GET /api/jobs/{id} (what check_status_url names) until the job completed; fail on dead or after 30 s. */
-  private static void awaitJob(JobsApi jobs, UUID id) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      JobState state = jobs.jobsGet(id).getData().getState();
-      if (state == JobState.COMPLETED) return;
+  private static void awaitJob(JobsApi jobs, UUID id) {
+    Poll.until("job " + id + " completed", Duration.ofSeconds(30), () -> {
+      JobState state;
+      try {
+        state = jobs.jobsGet(id).getData().getState();
+      } catch (ApiException e) {
+        throw new AssertionError("GET /api/jobs/" + id + ": " + e.getCode() + " " + e.getResponseBody(), e);
+      }
       assertThat(state).as("job " + id).isNotEqualTo(JobState.DEAD);
-      if (System.nanoTime() > deadline) throw new AssertionError("job " + id + " still " + state);
-      Thread.sleep(50);
-    }
+      return state == JobState.COMPLETED;
+    });
   }
 }

@@ -256,7 +256,7 @@ class IndexUsageTest {
         p(i.payment(), "PENDING", "CANCELLED", null), pk);
     explain("PaymentRepository.ACCOUNTS_OF", k("PaymentRepository", "ACCOUNTS_OF"),
         p((Object) new UUID[] {i.payment(), UUID.randomUUID()}), pk);
-    explain("PaymentRepository.LATEST_JOB", k("PaymentRepository", "LATEST_JOB"), p(i.jobPaymentId()),
+    explain("JobStore.LATEST_FOR_PAYMENT", k("JobStore", "LATEST_FOR_PAYMENT"), p(i.jobPaymentId()),
         "jobs_args_payment_id_index");
 
     // payments.user_bank_accounts and payments.transactions
@@ -474,6 +474,8 @@ class IndexUsageTest {
     explain("JobStore.DEPTH", k("JobStore", "DEPTH"), p("payments"), "jobs_claim_index");
     explain("JobStore.PRUNE (hourly; most finished jobs qualify)", k("JobStore", "PRUNE"), p(7), new String[0],
         Set.of("jobs"));
+    explain("JobStore.QUEUE_STATS (every node's gauges; every unfinished job by design)", k("JobStore", "QUEUE_STATS"),
+        Tuple.tuple(), new String[0], Set.of("jobs"));
     explain("JobStore.GET", k("JobStore", "GET"), p(i.job()), job);
     explain("JobStore.GET_FOR_UPDATE", k("JobStore", "GET_FOR_UPDATE"), p(i.job()), job);
     explain("JobStore.REQUEUE", k("JobStore", "REQUEUE"), p(i.job()), job);
@@ -491,10 +493,8 @@ class IndexUsageTest {
         Set.of("jobs"));
     explain("JobStore.COUNT, dead letters", k("JobStore", "COUNT"), p("dead", null, null),
         "jobs_state_inserted_at_index");
-    explain("JobCancel.waiting", "UPDATE jobs.jobs SET state = 'cancelled', cancelled_at = date_trunc('second', now()), "
-        + "locked_by = NULL, lease_until = NULL WHERE worker = $1 AND (args ->> 'login_id') = $2 "
-        + "AND state IN ('available','scheduled','retryable')", p("BankSyncWorker", i.jobLoginId()),
-        "jobs_args_login_id_index");
+    explain("JobStore.CANCEL_WAITING_FOR_LOGIN", k("JobStore", "CANCEL_WAITING_FOR_LOGIN"),
+        p("BankSyncWorker", i.jobLoginId()), "jobs_args_login_id_index");
   }
 
   // ------------------------------------------------------------------ helpers

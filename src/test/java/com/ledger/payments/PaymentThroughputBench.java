@@ -3,6 +3,7 @@ package com.ledger.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api.Resp;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import com.ledger.support.TestUsers.User;
@@ -13,6 +14,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,15 +74,14 @@ class PaymentThroughputBench {
              PreparedStatement ps = c.prepareStatement(
                  "SELECT count(*) FROM payments.user_payments WHERE user_id = ? AND status = 'COMPLETED'")) {
           ps.setObject(1, u.id());
-          long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-          while (true) {
+          Poll.until("all posted", Duration.ofMinutes(10), Duration.ofMillis(100), () -> {
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
-              if (rs.getLong(1) == WORKER_PAYMENTS) break;
+              return rs.getLong(1) == WORKER_PAYMENTS;
+            } catch (SQLException e) {
+              throw new IllegalStateException(e);
             }
-            if (System.nanoTime() > deadline) throw new AssertionError("not all posted");
-            Thread.sleep(100);
-          }
+          });
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE user_id = ?", u.id())).isEqualTo(WORKER_PAYMENTS);

@@ -3,6 +3,7 @@ package com.ledger.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import java.io.File;
@@ -10,11 +11,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,17 +79,17 @@ class MainProcessTest {
     Process p = pb.start();
     try {
       Api api = new Api("http://127.0.0.1:" + port);
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-      Api.Resp ready = null;
-      while (System.nanoTime() < deadline && p.isAlive()) {
+      AtomicReference<Api.Resp> answer = new AtomicReference<>();
+      Poll.until("the service ready on LEDGER_HTTP_PORT (or exited)", Duration.ofSeconds(60), () -> {
+        if (!p.isAlive()) return true;
         try {
-          ready = api.get("/api/health/ready", null);
-          if (ready.status() == 200) break;
+          answer.set(api.get("/api/health/ready", null));
+          return answer.get().status() == 200;
         } catch (IllegalStateException notYet) {
-          // connection refused until the server listens
+          return false;  // connection refused until the server listens
         }
-        Thread.sleep(50);  // poll interval, bounded by the deadline
-      }
+      });
+      Api.Resp ready = answer.get();
       assertThat(ready).as("the service answered on LEDGER_HTTP_PORT").isNotNull();
       assertThat(ready.status()).isEqualTo(200);
       assertThat(ready.header("x-rate-limit-limit")).as("LEDGER_RATE_LIMIT_MAX_REQUESTS").isEqualTo("3");

@@ -11,10 +11,15 @@ public final class Poll {
 
   /** Returns as soon as {@code condition} holds; fails the test with {@code what} when it still does not at the deadline. */
   public static void until(String what, Duration max, BooleanSupplier condition) {
+    until(what, max, INTERVAL, condition);
+  }
+
+  /** {@link #until(String, Duration, BooleanSupplier)} checking every {@code every} (e.g. a bench that must not load the database). */
+  public static void until(String what, Duration max, Duration every, BooleanSupplier condition) {
     long deadline = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + max + " waiting for " + what);
-      pause();
+      pause(every);
     }
   }
 
@@ -26,14 +31,14 @@ public final class Poll {
     long end = System.nanoTime() + period.toNanos();
     do {
       if (!condition.getAsBoolean()) throw new AssertionError("no longer true: " + what);
-      pause();
+      pause(INTERVAL);
     } while (System.nanoTime() < end);
     if (!condition.getAsBoolean()) throw new AssertionError("no longer true: " + what);
   }
 
-  private static void pause() {
+  private static void pause(Duration every) {
     try {
-      Thread.sleep(INTERVAL.toMillis());
+      Thread.sleep(every.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

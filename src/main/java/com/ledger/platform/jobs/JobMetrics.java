@@ -7,36 +7,30 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The jobs meters on the node's registry (Prometheus names): {@code ledger_jobs_total{worker,outcome}},
  * {@code ledger_jobs_dead_total{worker,reason}}, {@code ledger_jobs_claim_to_done_seconds{queue,worker}} (with
- * p50/p95/p99) and {@code ledger_jobs_queue_depth{queue}} (jobs waiting: available, scheduled, retryable).
+ * p50/p95/p99); {@code ledger_jobs_queue_depth{queue}} is the node's ({@link JobsMaintenanceVerticle}).
  */
 final class JobMetrics {
   private final MeterRegistry registry;
   private final String queue;
-  private final AtomicLong depth = new AtomicLong();
 
   JobMetrics(String registryName, String queue) {
     MeterRegistry r = registryName == null ? null : BackendRegistries.getNow(registryName);
     this.registry = r == null ? new SimpleMeterRegistry() : r;
     this.queue = queue;
-    Gauge.builder("ledger.jobs.queue.depth", depth, AtomicLong::get)
-        .description("Jobs waiting to run (available, scheduled, retryable)").tag("queue", queue).register(registry);
   }
 
   void register(String worker) {
     outcomeCounter(worker, "completed");
   }
 
-  void depth(long n) {
-    depth.set(n);
-  }
-
+  /** The queue's depth as the node's maintenance last read it (0 before it did, or on a node without one). */
   long depthValue() {
-    return depth.get();
+    Gauge g = registry.find(JobsMaintenanceVerticle.DEPTH_GAUGE).tag("queue", queue).gauge();
+    return g == null ? 0 : (long) g.value();
   }
 
   /** outcome: completed, retryable, dead, lease_lost. */

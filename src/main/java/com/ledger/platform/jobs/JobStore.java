@@ -10,12 +10,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The SQL of the job store ({@code jobs.jobs}). Stateless; every method takes the client to run on, so it works
+ * The SQL of the job store ({@code jobs.jobs}): all of it, except the two statements of the payments slice that
+ * enqueue or complete jobs inside the statement that changes the payment, in one round trip
+ * ({@code PaymentRepository.ACCEPT} and {@code POST_JOBS}), and the reconciliation read that joins a run to its job
+ * ({@code Reconciliations.GET_SETTLED}). Stateless; every method takes the client to run on, so it works
  * inside a caller's transaction or on the pool. Transitions out of {@code executing} are fenced by
  * (id, attempt, state) and are only issued while the caller holds the row (see {@link #fence} / {@link #lockExpired}).
  */
@@ -82,6 +87,18 @@ final class JobStore {
 
   private static final String DEPTH = "SELECT count(*) AS n FROM jobs.jobs WHERE queue = $1 AND state IN " + WAITING;
 
+  /** Per queue: jobs due and not claimed, the age of the oldest of them, jobs claimed, dead letters (every node). */
+  private static final String QUEUE_STATS = """
+      SELECT queue,
+             count(*) FILTER (WHERE state IN ('available','scheduled','retryable') AND scheduled_at <= now()) AS waiting,
+             coalesce(extract(epoch FROM now() - min(scheduled_at)
+                 FILTER (WHERE state IN ('available','scheduled','retryable') AND scheduled_at <= now())), 0)::float8
+                 AS oldest_s,
+             count(*) FILTER (WHERE state = 'executing') AS claimed,
+             count(*) FILTER (WHERE state = 'dead') AS dead
+      FROM jobs.jobs WHERE state IN ('available','scheduled','retryable','executing','dead')
+      GROUP BY queue""";
+
   private static final String PRUNE = """
       DELETE FROM jobs.jobs
       WHERE state IN ('completed','dead','cancelled')
@@ -94,6 +111,19 @@ final class JobStore {
       UPDATE jobs.jobs SET state = 'available', attempt = 0, scheduled_at = date_trunc('second', now()),
              dead_at = NULL, locked_by = NULL, lease_until = NULL
       WHERE id = $1 RETURNING *""";
+
+  /**
+   * The latest job of a payment ({@code {id, state}}): {@code args ->> 'payment_id'} is an expression index of the
+   * jobs schema (jobs/V1), as is {@code args ->> 'login_id'} below (jobs/V4); each has its own statement.
+   */
+  private static final String LATEST_FOR_PAYMENT = """
+      SELECT id, state FROM jobs.jobs WHERE args ->> 'payment_id' = $1 ORDER BY inserted_at DESC, id DESC LIMIT 1""";
+
+  /** Cancel the waiting (not yet started) jobs of one worker for one bank login. */
+  private static final String CANCEL_WAITING_FOR_LOGIN = """
+      UPDATE jobs.jobs SET state = 'cancelled', cancelled_at = date_trunc('second', now()), locked_by = NULL,
+             lease_until = NULL
+      WHERE worker = $1 AND (args ->> 'login_id') = $2 AND state IN ('available','scheduled','retryable')""";
 
   private static final String FILTER = """
       WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR queue = $2) AND ($3::text IS NULL OR worker = $3)""";
@@ -176,6 +206,17 @@ final class JobStore {
     return db.preparedQuery(DEPTH).execute(Tuple.of(queue)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
+  static Future<Map<String, JobsOverviewVerticle.QueueStats>> queueStats(SqlClient db) {
+    return db.query(QUEUE_STATS).execute().map(rows -> {
+      Map<String, JobsOverviewVerticle.QueueStats> out = new HashMap<>();
+      for (Row r : rows) {
+        out.put(r.getString("queue"), new JobsOverviewVerticle.QueueStats(r.getLong("waiting"), r.getDouble("oldest_s"),
+            r.getLong("claimed"), r.getLong("dead")));
+      }
+      return out;
+    });
+  }
+
   static Future<Integer> prune(SqlClient db, int days) {
     return db.preparedQuery(PRUNE).execute(Tuple.of(days)).map(RowSet::rowCount);
   }
@@ -198,6 +239,19 @@ final class JobStore {
 
   static Future<Long> count(SqlClient db, String state, String queue, String worker) {
     return db.preparedQuery(COUNT).execute(Tuple.of(state, queue, worker)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  /** {@code {id, state}} of the latest job whose {@code args.payment_id} is {@code paymentId}, or null. */
+  static Future<JsonObject> latestForPayment(SqlClient db, String paymentId) {
+    return db.preparedQuery(LATEST_FOR_PAYMENT).execute(Tuple.of(paymentId)).map(rows -> {
+      if (rows.size() == 0) return null;
+      Row r = rows.iterator().next();
+      return new JsonObject().put("id", r.getUUID("id").toString()).put("state", r.getString("state"));
+    });
+  }
+
+  static Future<Integer> cancelWaitingForLogin(SqlClient tx, String worker, String loginId) {
+    return tx.preparedQuery(CANCEL_WAITING_FOR_LOGIN).execute(Tuple.of(worker, loginId)).map(RowSet::rowCount);
   }
 
   private static Optional<Job> first(RowSet<Row> rows) {

@@ -2,7 +2,9 @@ package com.ledger.platform.jobs;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import java.util.UUID;
 
 /**
  * Enqueueing from a context. Enqueue inside the transaction that writes the state the job belongs to, then wake the
@@ -29,6 +31,21 @@ public final class Jobs {
    */
   public static Future<Enqueued> enqueue(SqlClient tx, JobSpec spec) {
     return JobStore.enqueue(tx, spec);
+  }
+
+  /**
+   * Cancel the waiting (available, scheduled, retryable) jobs of {@code worker} for a bank login ({@code args.login_id}),
+   * e.g. when the login is deleted (DELETE /bank-logins/{id} cancels its pending syncs, SPEC.md §2.6); returns how
+   * many. Call it inside the deleting transaction. A job already executing is not touched: its worker finds the
+   * login gone and fails non-retryably.
+   */
+  public static Future<Integer> cancelWaitingForLogin(SqlClient tx, String worker, UUID loginId) {
+    return JobStore.cancelWaitingForLogin(tx, worker, loginId.toString());
+  }
+
+  /** {@code {id, state}} of a payment's latest job ({@code args.payment_id}), or null when it has none. */
+  public static Future<JsonObject> latestForPayment(SqlClient db, UUID paymentId) {
+    return JobStore.latestForPayment(db, paymentId.toString());
   }
 
   /** Tell every node's runners of {@code queue} to claim now (cluster-wide publish). */

@@ -11,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,17 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobsOverviewVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobsOverviewVerticle.class);
-  private static final String STATS = """
-      SELECT queue,
-             count(*) FILTER (WHERE state IN ('available','scheduled','retryable') AND scheduled_at <= now()) AS waiting,
-             coalesce(extract(epoch FROM now() - min(scheduled_at)
-                 FILTER (WHERE state IN ('available','scheduled','retryable') AND scheduled_at <= now())), 0)::float8
-                 AS oldest_s,
-             count(*) FILTER (WHERE state = 'executing') AS claimed,
-             count(*) FILTER (WHERE state = 'dead') AS dead
-      FROM jobs.jobs WHERE state IN ('available','scheduled','retryable','executing','dead')
-      GROUP BY queue""";
-
   record QueueStats(long waiting, double oldestSeconds, long claimed, long dead) {}
 
   private final DbConfig db;
@@ -87,12 +75,7 @@ public final class JobsOverviewVerticle extends VerticleBase {
   }
 
   private void refresh() {
-    pool.query(STATS).execute().onSuccess(rows -> {
-      Map<String, QueueStats> seen = new java.util.HashMap<>();
-      for (Row r : rows) {
-        seen.put(r.getString("queue"), new QueueStats(r.getLong("waiting"), r.getDouble("oldest_s"), r.getLong("claimed"),
-            r.getLong("dead")));
-      }
+    JobStore.queueStats(pool).onSuccess(seen -> {
       queues.keySet().forEach(q -> seen.putIfAbsent(q, new QueueStats(0, 0, 0, 0)));
       seen.forEach((q, s) -> queue(q).set(s));
     }).onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("job overview not refreshed"));

@@ -17,10 +17,12 @@
  *       claims up to {@code jobs.batch_size} of its jobs in one round trip and hands them over together; the worker
  *       fences, applies and completes them in one transaction (the SQL functions {@code jobs.lock_owned} and
  *       {@code jobs.complete_all}, migration jobs/V2), e.g. one statement per batch (PaymentWorker).</li>
- *   <li>Deploy a runner for your queue on the nodes of your worker role (in {@code Verticles.java}):
+ *   <li>Deploy a runner for your queue on the nodes of your worker role, through the node's
+ *       {@link com.ledger.platform.jobs.JobRunners} (in {@code Verticles.java}; it also deploys the node's
+ *       {@link com.ledger.platform.jobs.JobsMaintenanceVerticle} once):
  *       <pre>{@code
- * if (cfg.hasRole("banksync-worker")) specs.add(new Spec("banksync-worker", () -> new JobRunnerVerticle(cfg.jobs(),
- *     cfg.db(), cfg.nodeName(), node, BankSyncApi.SYNC_QUEUE, (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
+ * if (cfg.hasRole("banksync-worker")) specs.add(new Spec("banksync-worker", runners.runner(BankSyncApi.SYNC_QUEUE,
+ *     (vertx, pool) -> List.of(bank.syncWorker(vertx, pool))), 1));
  *       }</pre>
  *       ({@code bank} is the node's {@code BankRuntime}.) The concurrency comes from {@code jobs.queues}
  *       ({@code banking:3} → up to 3 jobs at once on that node).
@@ -43,6 +45,7 @@
  * Every transition out of {@code executing} is fenced by (job id, runner id, attempt): a runner that lost its lease
  * (it hung, its node died) cannot complete or fail the job any more, and a transactional worker's effects roll back
  * with its completion. Expired leases are rescued by any runner of the queue and count as a {@code timeout}
- * failure (retried). Every failure appends {@code {attempt, at, reason, category, message}} to {@code errors}.
+ * failure (retried), through the same failure path as a failed attempt ({@code JobFailures}). Every failure
+ * appends {@code {attempt, at, reason, category, message}} to {@code errors}.
  */
 package com.ledger.platform.jobs;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import io.vertx.core.DeploymentOptions;
@@ -27,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,19 +72,6 @@ class JobsPlatformTest {
 
   static Job job(UUID id) {
     return JobStore.get(pool, id).await().orElseThrow();
-  }
-
-  static void await(String what, Duration max, BooleanSupplier ok) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!ok.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 
   static void exec(String sql) {
@@ -195,12 +182,12 @@ class JobsPlatformTest {
     enqueue(JobSpec.of("OrderWorker", q, new JsonObject().put("name", "p0")).withPriority(0));
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("3 immediate jobs", Duration.ofSeconds(10), () -> order.size() >= 3);
+      Poll.until("3 immediate jobs", Duration.ofSeconds(10), () -> order.size() >= 3);
       assertThat(order.subList(0, 3)).containsExactly("p0", "p5", "p9");
       assertThat(order).doesNotContain("delayed");
-      await("the delayed job", Duration.ofSeconds(10), () -> order.size() == 4);
+      Poll.until("the delayed job", Duration.ofSeconds(10), () -> order.size() == 4);
       assertThat(Instant.now()).isAfterOrEqualTo(later);
-      await("the delayed job's completion", Duration.ofSeconds(5),
+      Poll.until("the delayed job's completion", Duration.ofSeconds(5),
           () -> job(delayed).state().equals(JobState.COMPLETED));
       Job d = job(delayed);
       assertThat(d.result()).isEqualTo(new JsonObject().put("ok", true));
@@ -224,8 +211,8 @@ class JobsPlatformTest {
     try {
       UUID j = enqueue(JobSpec.of("WakeWorker", q, new JsonObject())).job().id();
       Jobs.wake(vertx, q);
-      await("woken job", Duration.ofSeconds(5), () -> runs.get() == 1);
-      await("completed", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.COMPLETED));
+      Poll.until("woken job", Duration.ofSeconds(5), () -> runs.get() == 1);
+      Poll.until("completed", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.COMPLETED));
     } finally {
       vertx.undeploy(id).await();
     }
@@ -294,7 +281,7 @@ class JobsPlatformTest {
     for (int i = 0; i < 30; i++) ids.add(enqueue(JobSpec.of("BatchWorker", q, new JsonObject().put("kind", "ok"))).job().id());
     String id = deploy(q, 2, batchCfg(10), w);
     try {
-      await("all completed", Duration.ofSeconds(15), () -> count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q
+      Poll.until("all completed", Duration.ofSeconds(15), () -> count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q
           + "' AND state = 'completed'") == 30);
       assertThat(w.batches()).allMatch(n -> n >= 1 && n <= 10);
       assertThat(w.batches().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
@@ -322,7 +309,7 @@ class JobsPlatformTest {
         .job().id();
     String id = deploy(q, 1, batchCfg(20), w);
     try {
-      await("all settled", Duration.ofSeconds(15), () -> count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q
+      Poll.until("all settled", Duration.ofSeconds(15), () -> count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q
           + "' AND state IN ('completed', 'dead')") == 8);
       // one batch of all eight failed as a whole (nothing committed), then each job ran alone
       assertThat(w.batches()).containsExactly(8, 1, 1, 1, 1, 1, 1, 1, 1);
@@ -362,7 +349,7 @@ class JobsPlatformTest {
     UUID j = enqueue(JobSpec.of("RuleWorker", q, new JsonObject())).job().id();
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("dead", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.DEAD));
+      Poll.until("dead", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.DEAD));
       Job d = job(j);
       assertThat(d.attempt()).isEqualTo(1);
       assertThat(d.deadAt()).isNotNull();
@@ -377,10 +364,7 @@ class JobsPlatformTest {
       assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + j + "' AND note = 'effect'")).isZero();
       assertThat(count("SELECT count(*) FROM public.job_effects WHERE job_id = '" + j + "' AND note = 'dead:insufficient_funds'"))
           .isEqualTo(1);
-      Thread.sleep(600);
-      assertThat(runs.get()).isEqualTo(1);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
+      Poll.holdsFor("the dead-lettered job is not run again", Duration.ofMillis(600), () -> runs.get() == 1);
     } finally {
       vertx.undeploy(id).await();
     }
@@ -397,7 +381,7 @@ class JobsPlatformTest {
     UUID j = enqueue(JobSpec.of("FlakyWorker", q, new JsonObject())).job().id();
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("dead", Duration.ofSeconds(15), () -> job(j).state().equals(JobState.DEAD));
+      Poll.until("dead", Duration.ofSeconds(15), () -> job(j).state().equals(JobState.DEAD));
       Job d = job(j);
       // system: 1 + 2 retries
       assertThat(runs).hasSize(3);
@@ -425,7 +409,7 @@ class JobsPlatformTest {
     UUID j = enqueue(JobSpec.of("BuggyWorker", q, new JsonObject()).withMaxAttempts(1)).job().id();
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("dead", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.DEAD));
+      Poll.until("dead", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.DEAD));
       JsonObject e = job(j).errors().getJsonObject(0);
       assertThat(e.getString("reason")).isEqualTo("internal_server_error");
       assertThat(e.getString("message")).doesNotContain("secret");
@@ -445,7 +429,7 @@ class JobsPlatformTest {
     UUID j = enqueue(JobSpec.of("SlowWorker", q, new JsonObject()).withTimeoutSeconds(1)).job().id();
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("completed on the retry", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.COMPLETED));
+      Poll.until("completed on the retry", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.COMPLETED));
       Job d = job(j);
       assertThat(d.attempt()).isEqualTo(2);
       assertThat(d.errors().getJsonObject(0).getString("reason")).isEqualTo("timeout");
@@ -471,7 +455,7 @@ class JobsPlatformTest {
     assertThat(claimed).extracting(Job::id).containsExactly(j);
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("completed after rescue", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.COMPLETED));
+      Poll.until("completed after rescue", Duration.ofSeconds(10), () -> job(j).state().equals(JobState.COMPLETED));
       Job d = job(j);
       assertThat(runs.get()).isEqualTo(1);
       assertThat(d.attempt()).isEqualTo(2);
@@ -513,7 +497,7 @@ class JobsPlatformTest {
     UUID j = enqueue(JobSpec.of("LongWorker", q, new JsonObject())).job().id();
     String id = deploy(q, 2, cfg(2, 1, 1000), w);
     try {
-      await("completed", Duration.ofSeconds(15), () -> job(j).state().equals(JobState.COMPLETED));
+      Poll.until("completed", Duration.ofSeconds(15), () -> job(j).state().equals(JobState.COMPLETED));
       assertThat(runs.get()).isEqualTo(1);
       assertThat(job(j).attempt()).isEqualTo(1);
       assertThat(job(j).errors()).isEmpty();
@@ -532,7 +516,7 @@ class JobsPlatformTest {
     });
     UUID j = enqueue(JobSpec.of("DrainWorker", q, new JsonObject())).job().id();
     String id = deploy(q, 1, cfg(5, 1, 5000), w);
-    await("running", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.EXECUTING));
+    Poll.until("running", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.EXECUTING));
     vertx.undeploy(id).await();
     assertThat(job(j).state()).isEqualTo(JobState.COMPLETED);
   }
@@ -543,11 +527,35 @@ class JobsPlatformTest {
     TestWorker w = new TestWorker("StuckWorker", false, (job, tx) -> Promise.<JsonObject>promise().future());
     UUID j = enqueue(JobSpec.of("StuckWorker", q, new JsonObject())).job().id();
     String id = deploy(q, 1, cfg(30, 10, 200), w);
-    await("running", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.EXECUTING));
+    Poll.until("running", Duration.ofSeconds(5), () -> job(j).state().equals(JobState.EXECUTING));
     vertx.undeploy(id).await();
     Job released = job(j);
     assertThat(released.state()).isEqualTo(JobState.AVAILABLE);
     assertThat(released.lockedBy()).isNull();
+  }
+
+  @Test
+  void the_nodes_job_upkeep_prunes_old_finished_jobs_and_reads_the_queue_depth() {
+    String q = queue();
+    UUID old = enqueue(JobSpec.of("UpkeepWorker", q, new JsonObject())).job().id();
+    UUID recent = enqueue(JobSpec.of("UpkeepWorker", q, new JsonObject())).job().id();
+    UUID waiting = enqueue(JobSpec.of("UpkeepWorker", q, new JsonObject())).job().id();
+    exec("UPDATE jobs.jobs SET state = 'completed', completed_at = now() - interval '8 days' WHERE id = '" + old + "'");
+    exec("UPDATE jobs.jobs SET state = 'completed', completed_at = now() WHERE id = '" + recent + "'");
+    var reg = io.vertx.micrometer.backends.BackendRegistries.getNow(app.app.node().registryName);
+    String id = vertx.deployVerticle(new JobsMaintenanceVerticle(cfg(5, 1, 1000), app.app.config().db(),
+        app.app.node(), List.of(q))).await();
+    try {
+      Poll.until("the job finished 8 days ago pruned (prune_days 7)", Duration.ofSeconds(10),
+          () -> count("SELECT count(*) FROM jobs.jobs WHERE id = '" + old + "'") == 0);
+      assertThat(count("SELECT count(*) FROM jobs.jobs WHERE id IN ('" + recent + "', '" + waiting + "')")).isEqualTo(2);
+      Poll.until("the depth gauge reads the waiting job", Duration.ofSeconds(10), () -> {
+        var g = reg.find("ledger.jobs.queue.depth").tag("queue", q).gauge();
+        return g != null && g.value() == 1.0;
+      });
+    } finally {
+      vertx.undeploy(id).await();
+    }
   }
 
   @Test
@@ -561,11 +569,13 @@ class JobsPlatformTest {
     String registry = app.app.node().registryName;
     String id = vertx.deployVerticle(() -> new JobRunnerVerticle(cfg(5, 1, 1000), app.app.config().db(), "test",
         app.app.node(), q, 2, (v, p) -> List.of(ok, bad)), new DeploymentOptions()).await();
+    String upkeep = vertx.deployVerticle(new JobsMaintenanceVerticle(cfg(5, 1, 1000), app.app.config().db(),
+        app.app.node(), List.of(q))).await();
     try {
-      await("both done", Duration.ofSeconds(10), () -> job(a).state().equals(JobState.COMPLETED)
+      Poll.until("both done", Duration.ofSeconds(10), () -> job(a).state().equals(JobState.COMPLETED)
           && job(b).state().equals(JobState.DEAD));
       var reg = io.vertx.micrometer.backends.BackendRegistries.getNow(registry);
-      await("metrics", Duration.ofSeconds(5), () -> reg.find("ledger.jobs.claim.to.done").tag("queue", q).timers().size() == 2);
+      Poll.until("metrics", Duration.ofSeconds(5), () -> reg.find("ledger.jobs.claim.to.done").tag("queue", q).timers().size() == 2);
       assertThat(reg.get("ledger.jobs").tag("worker", "MeteredWorker").tag("outcome", "completed").counter().count())
           .isEqualTo(1.0);
       assertThat(reg.get("ledger.jobs.dead").tag("worker", "MeteredDeadWorker").tag("reason", "account_inactive")
@@ -577,6 +587,7 @@ class JobsPlatformTest {
       JsonObject health = app.api.get("/api/health/detailed", null).json();
       assertThat(health.getJsonObject("details").getJsonObject("jobs_" + q).getInteger("concurrency")).isEqualTo(2);
     } finally {
+      vertx.undeploy(upkeep).await();
       vertx.undeploy(id).await();
     }
   }
@@ -589,7 +600,7 @@ class JobsPlatformTest {
     UUID other = enqueue(JobSpec.of("SomeoneElsesWorker", q, new JsonObject())).job().id();
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
-      await("known done", Duration.ofSeconds(5), () -> job(known).state().equals(JobState.COMPLETED));
+      Poll.until("known done", Duration.ofSeconds(5), () -> job(known).state().equals(JobState.COMPLETED));
       assertThat(job(other).state()).isEqualTo(JobState.AVAILABLE);
     } finally {
       vertx.undeploy(id).await();

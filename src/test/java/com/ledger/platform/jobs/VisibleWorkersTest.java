@@ -3,13 +3,13 @@ package com.ledger.platform.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.Api;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,19 +45,6 @@ class VisibleWorkersTest {
     }
   }
 
-  static void await(String what, Duration max, BooleanSupplier ok) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!ok.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   @Test
   void a_worker_only_node_serves_health_and_metrics_on_its_management_port() {
     Api mgmt = Api.unchecked("http://127.0.0.1:" + worker.app.config().managementPort());
@@ -67,7 +54,7 @@ class VisibleWorkersTest {
     Api.Resp ready = mgmt.get("/api/health/ready", null);
     assertThat(ready.status()).as(ready.body()).isEqualTo(200);
     assertThat(ready.json().getString("status")).isEqualTo("ready");
-    await("job gauges on the worker node", Duration.ofSeconds(15),
+    Poll.until("job gauges on the worker node", Duration.ofSeconds(15),
         () -> mgmt.get("/api/metrics", null).body().contains("ledger_jobs_waiting{queue=\"payments\"}"));
     String metrics = mgmt.get("/api/metrics", null).body();
     assertThat(metrics).contains("ledger_jobs_claimed{queue=\"payments\"}", "ledger_jobs_dead_letters{queue=\"payments\"}",
@@ -86,7 +73,7 @@ class VisibleWorkersTest {
       st.execute("INSERT INTO jobs.jobs (worker, queue, state, args, scheduled_at) "
           + "VALUES ('NobodyWorker', 'default', 'available', '{}'::jsonb, now() - interval '5 seconds')");
     }
-    await("the waiting job in the API node's metrics", Duration.ofSeconds(15), () -> api.api.get("/api/metrics", null).body()
+    Poll.until("the waiting job in the API node's metrics", Duration.ofSeconds(15), () -> api.api.get("/api/metrics", null).body()
         .contains("ledger_jobs_waiting{queue=\"default\"} 1.0"));
     Api.Resp detailed = api.api.get("/api/health/detailed", null);
     assertThat(detailed.status()).as(detailed.body()).isEqualTo(503);
@@ -100,6 +87,6 @@ class VisibleWorkersTest {
     try (var c = TestDatabase.jdbc(db); var st = c.createStatement()) {
       st.execute("DELETE FROM jobs.jobs WHERE worker = 'NobodyWorker'");
     }
-    await("the node healthy again", Duration.ofSeconds(15), () -> api.api.get("/api/health/detailed", null).status() == 200);
+    Poll.until("the node healthy again", Duration.ofSeconds(15), () -> api.api.get("/api/health/detailed", null).status() == 200);
   }
 }

@@ -1,0 +1,74 @@
+package com.ledger.platform.jobs;
+
+import com.ledger.platform.config.AppConfig.DbConfig;
+import com.ledger.platform.db.Pools;
+import com.ledger.platform.observability.NodeState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job upkeep of a node that runs job runners, once per node however many runners it has ({@link JobRunners}
+ * deploys it): the {@code ledger_jobs_queue_depth{queue}} gauge of each queue the node runs (jobs waiting: available,
+ * scheduled, retryable), read every {@code jobs.idle_poll_max_ms}, and the hourly pruning of finished jobs older than
+ * {@code jobs.prune_days} (the first at start).
+ */
+public final class JobsMaintenanceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(JobsMaintenanceVerticle.class);
+  static final String DEPTH_GAUGE = "ledger.jobs.queue.depth";
+  private static final long PRUNE_EVERY_MS = 3_600_000;
+
+  private final JobsConfig cfg;
+  private final DbConfig db;
+  private final NodeState node;
+  private final Map<String, AtomicLong> depths = new LinkedHashMap<>();
+  private Pool pool;
+  private long timer = -1;
+  private long lastPrune;
+
+  /** {@code node} (nullable) gives the metrics registry; {@code queues}: the queues this node runs. */
+  public JobsMaintenanceVerticle(JobsConfig cfg, DbConfig db, NodeState node, List<String> queues) {
+    this.cfg = cfg;
+    this.db = db;
+    this.node = node;
+    for (String q : queues) depths.putIfAbsent(q, new AtomicLong());
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.shared(vertx, db);
+    MeterRegistry found = node == null ? null : BackendRegistries.getNow(node.registryName);
+    MeterRegistry registry = found == null ? new SimpleMeterRegistry() : found;
+    depths.forEach((q, depth) -> Gauge.builder(DEPTH_GAUGE, depth, AtomicLong::get)
+        .description("Jobs waiting to run (available, scheduled, retryable)").tag("queue", q).register(registry));
+    timer = vertx.setPeriodic(0, cfg.idlePollMaxMs(), id -> tick());
+    return Future.succeededFuture();
+  }
+
+  private void tick() {
+    depths.forEach((q, depth) -> JobStore.depth(pool, q).onSuccess(depth::set));
+    long now = System.currentTimeMillis();
+    if (now - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = now;
+      JobStore.prune(pool, cfg.pruneDays()).onSuccess(n -> {
+        if (n > 0) LOG.atInfo().addKeyValue("deleted", n).log("jobs pruned");
+      });
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+    return pool.close();
+  }
+}
