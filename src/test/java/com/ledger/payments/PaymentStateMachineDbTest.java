@@ -71,7 +71,12 @@ class PaymentStateMachineDbTest {
       "account | external_account_id = 'AB12' | false", "payment | amount = 0 | true",
       "payment | direction = 'UP' | true", "payment | payment_type = 'GIFT' | true", "payment | amount = 2 | false",
       "transaction | description = '' | true", "transaction | amount = -1 | true",
-      "transaction | direction = 'UP' | true", "transaction | amount = 3 | false"})
+      "transaction | direction = 'UP' | true", "transaction | amount = 3 | false",
+      // payments/V15 writes the enumerations as anchored regular expressions and the name length as '^.{1,100}$'
+      "account | account_type = 'XCREDIT' | true", "account | status = E'ACTIVE\\n' | true",
+      "account | account_name = repeat('n', 100) | false", "account | account_name = repeat('n', 101) | true",
+      "payment | direction = 'DEBITS' | true", "payment | payment_type = 'payment' | true",
+      "transaction | description = ' ' | false", "transaction | direction = 'credit' | true"})
   void column_rules(String row, String set, boolean rejected) {
     UUID id = switch (row) {
       case "account" -> fx.account(u, "CHECKING", "10.00");

@@ -9,11 +9,15 @@ import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.jobs.Job;
 import com.ledger.platform.jobs.JobOutcome;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestUsers.User;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -230,6 +234,60 @@ class PostingFunctionTest {
     assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(3);
     assertThat(fx.queryString("SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ?", acc))
         .isEqualTo("9.00");
+  }
+
+  private static final String PROCESS_REASON = "SELECT o.reason, o.payment_status "
+      + "FROM payments.process_payment($1, $2, false, 1e9, '{}'::jsonb, 1e9, 5) o";
+  private static final String PAYMENT_INDEX_SCANS =
+      "SELECT idx_scan FROM pg_stat_xact_user_tables WHERE relid = 'payments.user_payments'::regclass";
+
+  @Test
+  void a_sync_posting_of_a_payment_nobody_holds_reads_its_row_once_before_the_rules() {
+    // payments/V18: the row is locked first (SKIP LOCKED) and checked as locked, so the posting probes the payments'
+    // index four times: that read, the duplicate rule, the payment's update and the ledger row's foreign-key check
+    // (payments/V3 read the row twice before the rules: five)
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "10.00");
+    UUID p = fx.payment(u, acc, "1.00", "CREDIT", "one read " + UUID.randomUUID(), "PENDING");
+    long scans = pool.withTransaction(c -> c.query(PAYMENT_INDEX_SCANS).execute()
+        .compose(before -> c.preparedQuery(PROCESS_REASON).execute(Tuple.of(p, u.id()))
+            .compose(posted -> {
+              assertThat(posted.iterator().next().getString("reason")).isNull();
+              return c.query(PAYMENT_INDEX_SCANS).execute();
+            })
+            .map(after -> after.iterator().next().getLong(0) - before.iterator().next().getLong(0))))
+        .await();
+    assertThat(scans).isEqualTo(4);
+    assertThat(fx.status(p)).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void a_sync_posting_of_a_payment_another_transaction_holds_waits_and_answers_what_that_one_left() {
+    // the path when the row is held (SKIP LOCKED finds nothing): checked as found, then the lock awaited and the
+    // status re-checked, as payments/V3 always did
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "10.00");
+    UUID p = fx.payment(u, acc, "1.00", "CREDIT", "held " + UUID.randomUUID(), "PENDING");
+    SqlConnection holder = pool.getConnection().await();
+    try {
+      holder.query("BEGIN").execute().await();
+      holder.preparedQuery("SELECT 1 FROM payments.user_payments WHERE id = $1 FOR NO KEY UPDATE")
+          .execute(Tuple.of(p)).await();
+      var answer = pool.preparedQuery(PROCESS_REASON).execute(Tuple.of(p, u.id()));
+      Poll.until("the posting waits for the payment's lock", Duration.ofSeconds(10), () -> fx.count(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+          + "AND query LIKE '%process_payment%'") == 1);
+      holder.preparedQuery("UPDATE payments.user_payments SET status = 'CANCELLED' WHERE id = $1")
+          .execute(Tuple.of(p)).await();
+      holder.query("COMMIT").execute().await();
+      Row r = answer.await().iterator().next();
+      assertThat(r.getString("reason")).isEqualTo("already_processed");
+      assertThat(r.getString("payment_status")).isEqualTo("CANCELLED");
+    } finally {
+      holder.close().await();
+    }
+    assertThat(fx.status(p)).isEqualTo("CANCELLED");
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isZero();
   }
 
   @Test
