@@ -63,7 +63,7 @@ public final class PaymentsVerticle extends VerticleBase {
     serve(bus, registered, PaymentsApi.ACCOUNTS_GET, accounts::get);
     serve(bus, registered, PaymentsApi.ACCOUNTS_TRANSACTIONS, accounts::transactions);
     serve(bus, registered, PaymentsApi.ACCOUNTS_BALANCE, accounts::balance);
-    Reconciliations reconciliations = new Reconciliations(vertx, pool);
+    Reconciliations reconciliations = new Reconciliations(vertx, pool, new ReconciliationRepository());
     serve(bus, registered, PaymentsApi.RECONCILIATIONS_CREATE, reconciliations::create);
     serve(bus, registered, PaymentsApi.RECONCILIATIONS_GET, reconciliations::get);
     registered.add(com.ledger.platform.bus.Consumers.internal(vertx, PaymentsApi.RECONCILE, reconciliations::reconcile));

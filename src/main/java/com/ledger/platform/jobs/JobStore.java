@@ -20,7 +20,7 @@ import java.util.UUID;
  * The SQL of the job store ({@code jobs.jobs}): all of it, except the two statements of the payments slice that
  * enqueue or complete jobs inside the statement that changes the payment, in one round trip
  * ({@code PaymentRepository.ACCEPT} and {@code POST_JOBS}), and the reconciliation read that joins a run to its job
- * ({@code Reconciliations.GET_SETTLED}). Stateless; every method takes the client to run on, so it works
+ * ({@code ReconciliationRepository.GET_SETTLED}). Stateless; every method takes the client to run on, so it works
  * inside a caller's transaction or on the pool. Transitions out of {@code executing} are fenced by
  * (id, attempt, state) and are only issued while the caller holds the row (see {@link #fence} / {@link #lockExpired}).
  */
