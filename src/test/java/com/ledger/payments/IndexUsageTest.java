@@ -62,7 +62,7 @@ class IndexUsageTest {
       Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final String[] REPOSITORIES = {"com.ledger.payments.PaymentRepository",
       "com.ledger.payments.AccountRepository", "com.ledger.platform.idempotency.IdempotencyRepository",
-      "com.ledger.payments.SyncImportConsumer", "com.ledger.users.UserRepository",
+      "com.ledger.payments.SyncImportRepository", "com.ledger.users.UserRepository",
       "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditLog", "com.ledger.platform.jobs.JobStore",
       "com.ledger.payments.Ledger", "com.ledger.payments.ReconciliationRepository"};
 
@@ -271,10 +271,10 @@ class IndexUsageTest {
     transactions("transactions, after a cursor", i.heavyAccount(), null, null, null, cursor, ledger);
     transactions("transactions, direction", i.heavyAccount(), "CREDIT", null, null, null, ledger);
     transactions("transactions, date range and cursor", i.heavyAccount(), null, weekAgo, dayAgo, cursor, ledger);
-    explain("SyncImportConsumer.UPSERT_ACCOUNT", k("SyncImportConsumer", "UPSERT_ACCOUNT"),
+    explain("SyncImportRepository.UPSERT_ACCOUNT", k("SyncImportRepository", "UPSERT_ACCOUNT"),
         Tuple.from(new Object[] {"USD", "CHECKING", new java.math.BigDecimal("1.00"), "1234", "A", "ACTIVE", "EXT1A",
             i.login(), i.heavyUser()}), "user_bank_accounts_external_account_id_index");
-    explain("SyncImportConsumer.INSERT_TRANSACTIONS", k("SyncImportConsumer", "INSERT_TRANSACTIONS"),
+    explain("SyncImportRepository.INSERT_TRANSACTIONS", k("SyncImportRepository", "INSERT_TRANSACTIONS"),
         p(new String[] {"d"}, new String[] {"1.00"}, new String[] {"DEBIT"},
             new String[] {"2024-01-01T00:00:00Z"}, new String[] {"X1"}, i.heavyAccount(), i.heavyUser()),
         "transactions_account_id_external_transaction_id_index");

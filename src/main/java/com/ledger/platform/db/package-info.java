@@ -6,8 +6,9 @@
  * Each context's SQL lives in its {@code *Repository} classes (and the job store's, {@code JobStore}), written one
  * way, and every one of them follows it: users ({@code UserRepository}), auth ({@code RefreshTokenRepository}),
  * banksync ({@code LoginRepository}, {@code BankRepository}), payments ({@code PaymentRepository},
- * {@code AccountRepository}, {@code ReconciliationRepository}), jobs ({@code JobStore}) and idempotency ({@code IdempotencyRepository}). The one instance
- * is made where its callers are wired (a verticle's {@code start}, a service's constructor) and passed in; a class
+ * {@code AccountRepository}, {@code ReconciliationRepository}, {@code SyncImportRepository}), jobs ({@code JobStore})
+ * and idempotency ({@code IdempotencyRepository}). The one instance is made where its callers are wired (a verticle,
+ * a service's constructor) and passed in; a class
  * every context calls statically ({@code Jobs}) or that is made outside its package ({@code Idempotency},
  * {@code PaymentRetryGuard}, {@code ReconciliationRetryGuard}) holds its own, which is the same thing: the repository
  * has no state.
@@ -38,9 +39,9 @@
  *   <li><b>Row mappers of a record</b> ({@code Payment.from(Row)}, {@code Account.from}, {@code LedgerEntry.from},
  *       {@code Job.from}, {@code BankLogin.from}, {@code PaymentRepository.Outcome.from}) take a {@code Row}: they are
  *       the mapping "beside the SQL", called only by repositories; no {@code Row} leaves a repository.</li>
- *   <li>Not yet moved (the list is the to-do, keep it short): {@code payments.Ledger} (static: the journal verification, run
- *       after a session setting on the same connection, and balance-at; records and JSON out, no {@code Row}), {@code payments.SyncImportConsumer}
- *       (the import upsert), {@code auth.AuditLog}, {@code banksync.webhooks.WebhookDeliveries}, and the advisory-lock
+ *   <li>Not yet moved (the list is the to-do, keep it short): {@code payments.Ledger} (static: the journal
+ *       verification, run after a session setting on the same connection, and balance-at; records and JSON out, no
+ *       {@code Row}), {@code auth.AuditLog}, {@code banksync.webhooks.WebhookDeliveries}, and the advisory-lock
  *       one-liners of {@code LedgerVerifyVerticle} and {@code SyncSchedulerVerticle}; {@code HealthRoutes}' probe
  *       {@code SELECT 1} is not data access.</li>
  * </ul>
