@@ -41,9 +41,10 @@
  *       the mapping "beside the SQL", called only by repositories; no {@code Row} leaves a repository.</li>
  *   <li>Not yet moved (the list is the to-do, keep it short): {@code payments.Ledger} (static: the journal
  *       verification, run after a session setting on the same connection, and balance-at; records and JSON out, no
- *       {@code Row}), {@code auth.AuditLog}, {@code banksync.webhooks.WebhookDeliveries}, and the advisory-lock
- *       one-liners of {@code LedgerVerifyVerticle} and {@code SyncSchedulerVerticle}; {@code HealthRoutes}' probe
- *       {@code SELECT 1} is not data access.</li>
+ *       {@code Row}); {@code auth.AuditLog} (holds the pool; one INSERT, with its log line);
+ *       {@code banksync.webhooks.WebhookDeliveries} (stateless, the client first, but its two statements inline); the
+ *       advisory-lock one-liners of {@code LedgerVerifyVerticle} and {@code SyncSchedulerVerticle}. The
+ *       {@code SELECT 1} probe of {@code HealthRoutes} is not data access.</li>
  * </ul>
  * Named parameters (vertx-sql-client-templates) were weighed and not taken: the statements of users, auth and banksync
  * have at most nine parameters, several of them often null ({@code Map.of} refuses null, so each call would need a {@code HashMap}), and mapping
