@@ -19,15 +19,17 @@ import java.util.UUID;
 /** The account routes (SPEC.md §2.6): list, get, transactions (keyset). */
 final class AccountQueries {
   private final Pool pool;
+  private final AccountRepository accounts;
 
-  AccountQueries(Pool pool) {
+  AccountQueries(Pool pool, AccountRepository accounts) {
     this.pool = pool;
+    this.accounts = accounts;
   }
 
   /** The caller's own accounts, every status (admins too see only their own). */
   Future<ApiReply> list(ApiRequest req) {
     UUID me = Requests.callerId(Requests.caller(req));
-    return AccountRepository.byUser(pool, me).map(accounts -> {
+    return accounts.byUser(pool, me).map(accounts -> {
       JsonArray data = new JsonArray();
       for (Account a : accounts) data.add(a.toJson());
       return ApiReply.ok(data, new JsonObject().put("action", "listed").put("total_count", accounts.size()));
@@ -50,7 +52,7 @@ final class AccountQueries {
       OffsetDateTime to = QueryParams.dateTime(req.queryParam("date_to"), "date_to");
       int limit = Paging.pageSize(req.queryParam("limit"));
       KeysetCursor after = QueryParams.cursor(req.queryParam("cursor"));
-      return AccountRepository.transactions(pool, a.id(), direction, from, to, after, limit + 1).map(rows -> {
+      return accounts.transactions(pool, a.id(), direction, from, to, after, limit + 1).map(rows -> {
         boolean more = rows.size() > limit;
         List<LedgerEntry> page = more ? rows.subList(0, limit) : rows;
         JsonArray data = new JsonArray();
@@ -74,7 +76,7 @@ final class AccountQueries {
   }
 
   private Future<Account> visible(Caller c, UUID id) {
-    return AccountRepository.get(pool, id).map(found -> {
+    return accounts.get(pool, id).map(found -> {
       Account a = found.orElseThrow(() -> new LedgerException(ACCOUNT_NOT_FOUND, "Account not found"));
       if (!PaymentAccess.canView(c, a.userId().toString())) {
         throw new LedgerException(INSUFFICIENT_PERMISSIONS, "You may not view this account");

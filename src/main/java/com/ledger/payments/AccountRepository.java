@@ -25,9 +25,7 @@ final class AccountRepository {
              count(*) FILTER (WHERE status = 'SUSPENDED') AS suspended_accounts
       FROM payments.user_bank_accounts WHERE user_id = $1""";
 
-  private AccountRepository() {}
-
-  static Future<List<Account>> byUser(SqlClient db, UUID userId) {
+  Future<List<Account>> byUser(SqlClient db, UUID userId) {
     return db.preparedQuery(BY_USER).execute(Tuple.of(userId)).map(rows -> {
       List<Account> out = new ArrayList<>(rows.size());
       for (Row r : rows) out.add(Account.from(r));
@@ -35,7 +33,7 @@ final class AccountRepository {
     });
   }
 
-  static Future<Optional<Account>> get(SqlClient db, UUID id) {
+  Future<Optional<Account>> get(SqlClient db, UUID id) {
     return db.preparedQuery(GET).execute(Tuple.of(id)).map(AccountRepository::first);
   }
 
@@ -53,7 +51,7 @@ final class AccountRepository {
     return new SqlFilter.Query(sql, w.params());
   }
 
-  static Future<List<LedgerEntry>> transactions(SqlClient db, UUID accountId, String direction, OffsetDateTime from,
+  Future<List<LedgerEntry>> transactions(SqlClient db, UUID accountId, String direction, OffsetDateTime from,
       OffsetDateTime to, KeysetCursor after, int limit) {
     SqlFilter.Query q = transactionsQuery(accountId, direction, from, to, after, limit);
     return db.preparedQuery(q.sql()).execute(q.params()).map(rows -> {
@@ -64,7 +62,7 @@ final class AccountRepository {
   }
 
   /** {@code financial_health} of SPEC.md §6.7 for one user. */
-  static Future<JsonObject> financialHealth(SqlClient db, UUID userId) {
+  Future<JsonObject> financialHealth(SqlClient db, UUID userId) {
     return db.preparedQuery(HEALTH).execute(Tuple.of(userId)).map(rows -> {
       Row r = rows.iterator().next();
       long active = r.getLong("active_accounts");

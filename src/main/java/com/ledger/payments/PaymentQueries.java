@@ -21,10 +21,14 @@ import java.util.UUID;
 final class PaymentQueries {
   private final Pool pool;
   private final PaymentsConfig cfg;
+  private final PaymentRepository payments;
+  private final AccountRepository accounts;
 
-  PaymentQueries(Pool pool, PaymentsConfig cfg) {
+  PaymentQueries(Pool pool, PaymentsConfig cfg, PaymentRepository payments, AccountRepository accounts) {
     this.pool = pool;
     this.cfg = cfg;
+    this.payments = payments;
+    this.accounts = accounts;
   }
 
   /** The caller's payments (admins too), filters in the order direction, status, payment_type, date_from, date_to. */
@@ -40,8 +44,8 @@ final class PaymentQueries {
     int page = Paging.page(req.queryParam("page"));
     int size = Paging.pageSize(req.queryParam("page_size"));
     var filter = new PaymentRepository.Filter(Requests.callerId(c), direction, status, type, from, to);
-    Future<List<Payment>> rows = PaymentRepository.list(pool, filter, size, Paging.offset(page, size));
-    Future<Long> total = PaymentRepository.count(pool, filter);
+    Future<List<Payment>> rows = payments.list(pool, filter, size, Paging.offset(page, size));
+    Future<Long> total = payments.count(pool, filter);
     return Future.all(rows, total).map(all -> ApiReply.ok(json(rows.result()), new JsonObject().put("action", "listed")
         .put("pagination", Paging.offsetMetadata(page, size, total.result(), true))));
   }
@@ -56,7 +60,7 @@ final class PaymentQueries {
   Future<ApiReply> status(ApiRequest req) {
     Caller c = Requests.caller(req);
     return visible(c, Requests.pathId(req)).compose(p -> {
-      Future<PaymentRepository.RuleFacts> facts = PaymentRepository.ruleFacts(pool, p, cfg.duplicateWindowMinutes());
+      Future<PaymentRepository.RuleFacts> facts = payments.ruleFacts(pool, p, cfg.duplicateWindowMinutes());
       Future<JsonObject> job = Jobs.latestForPayment(pool, p.id());
       return Future.all(facts, job).map(all -> ApiReply.ok(new JsonObject()
           .put("payment", p.toJson())
@@ -69,8 +73,8 @@ final class PaymentQueries {
   /** Admin only (the edge checked the role): the caller's own financial health and 10 newest payments. */
   Future<ApiReply> stats(ApiRequest req) {
     UUID me = Requests.callerId(Requests.caller(req));
-    Future<JsonObject> health = AccountRepository.financialHealth(pool, me);
-    Future<List<Payment>> recent = PaymentRepository.recent(pool, me, 10);
+    Future<JsonObject> health = accounts.financialHealth(pool, me);
+    Future<List<Payment>> recent = payments.recent(pool, me, 10);
     return Future.all(health, recent).map(all -> ApiReply.ok(new JsonObject()
         .put("financial_health", health.result()).put("recent_payments", json(recent.result())),
         new JsonObject().put("action", "stats_retrieved")));
@@ -78,7 +82,7 @@ final class PaymentQueries {
 
   /** exists (404 payment_not_found) → owner, admin or support (403 insufficient_permissions). */
   private Future<Payment> visible(Caller c, UUID id) {
-    return PaymentRepository.get(pool, id).map(found -> {
+    return payments.get(pool, id).map(found -> {
       Payment p = found.orElseThrow(() -> new LedgerException(PAYMENT_NOT_FOUND, "Payment not found"));
       if (!PaymentAccess.canView(c, p.userId().toString())) {
         throw new LedgerException(INSUFFICIENT_PERMISSIONS, "You may not view this payment");

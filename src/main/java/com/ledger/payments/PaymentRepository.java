@@ -102,19 +102,17 @@ final class PaymentRepository {
       WHERE id = $1 AND status = $2
       RETURNING *""";
 
-  private PaymentRepository() {}
-
-  static Future<Payment> insert(SqlClient tx, PaymentDraft d, UUID userId) {
+  Future<Payment> insert(SqlClient tx, PaymentDraft d, UUID userId) {
     return tx.preparedQuery(INSERT)
         .execute(Tuple.of(d.amount(), d.direction(), d.description(), d.paymentType(), d.accountId(), userId))
         .map(rows -> Payment.from(rows.iterator().next()));
   }
 
-  static Future<Optional<Payment>> get(SqlClient db, UUID id) {
+  Future<Optional<Payment>> get(SqlClient db, UUID id) {
     return db.preparedQuery(GET).execute(Tuple.of(id)).map(PaymentRepository::first);
   }
 
-  static Future<Optional<Payment>> lock(SqlClient tx, UUID id) {
+  Future<Optional<Payment>> lock(SqlClient tx, UUID id) {
     return tx.preparedQuery(LOCK).execute(Tuple.of(id)).map(PaymentRepository::first);
   }
 
@@ -146,23 +144,23 @@ final class PaymentRepository {
     return new SqlFilter.Query("SELECT count(*) AS n FROM payments.user_payments" + w.sql(), w.params());
   }
 
-  static Future<List<Payment>> list(SqlClient db, Filter f, int limit, long offset) {
+  Future<List<Payment>> list(SqlClient db, Filter f, int limit, long offset) {
     SqlFilter.Query q = listQuery(f, limit, offset);
     return db.preparedQuery(q.sql()).execute(q.params()).map(PaymentRepository::all);
   }
 
-  static Future<Long> count(SqlClient db, Filter f) {
+  Future<Long> count(SqlClient db, Filter f) {
     SqlFilter.Query q = countQuery(f);
     return db.preparedQuery(q.sql()).execute(q.params()).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  static Future<List<Payment>> recent(SqlClient db, UUID userId, int n) {
+  Future<List<Payment>> recent(SqlClient db, UUID userId, int n) {
     return db.preparedQuery(RECENT).execute(Tuple.of(userId, n)).map(PaymentRepository::all);
   }
 
   record RuleFacts(BigDecimal spentToday, boolean duplicate) {}
 
-  static Future<RuleFacts> ruleFacts(SqlClient db, Payment p, int duplicateWindowMinutes) {
+  Future<RuleFacts> ruleFacts(SqlClient db, Payment p, int duplicateWindowMinutes) {
     Tuple t = Tuple.tuple().addUUID(p.accountId()).addUUID(p.userId()).addUUID(p.id()).addBigDecimal(p.amount())
         .addString(p.description()).addString(p.direction()).addInteger(duplicateWindowMinutes);
     return db.preparedQuery(RULE_FACTS).execute(t).map(rows -> {
@@ -198,7 +196,7 @@ final class PaymentRepository {
     }
   }
 
-  static Future<Outcome> process(SqlClient db, UUID paymentId, UUID callerId, boolean callerIsAdmin, Limits limits) {
+  Future<Outcome> process(SqlClient db, UUID paymentId, UUID callerId, boolean callerIsAdmin, Limits limits) {
     Tuple t = limits.addTo(Tuple.tuple().addUUID(paymentId).addUUID(callerId).addBoolean(callerIsAdmin));
     return db.preparedQuery(PROCESS).execute(t).map(rows -> Outcome.from(rows.iterator().next()));
   }
@@ -220,7 +218,7 @@ final class PaymentRepository {
    * Accept the requests in one statement; the answers in the same order. In a transaction
    * (an Idempotency-Key) it commits with it; on the pool, by itself.
    */
-  static Future<List<Accepted>> accept(SqlClient db, List<AcceptRequest> requests, String worker, String queue,
+  Future<List<Accepted>> accept(SqlClient db, List<AcceptRequest> requests, String worker, String queue,
       int maxAttempts, int timeoutSeconds) {
     UUID[] payments = new UUID[requests.size()];
     UUID[] callers = new UUID[requests.size()];
@@ -261,7 +259,7 @@ final class PaymentRepository {
   }
 
   /** The outcome of each job of the batch this runner still owned (the others lost their lease). */
-  static Future<Map<UUID, Outcome>> postJobs(SqlClient db, UUID[] jobIds, Integer[] attempts, String runnerId,
+  Future<Map<UUID, Outcome>> postJobs(SqlClient db, UUID[] jobIds, Integer[] attempts, String runnerId,
       Limits limits) {
     Tuple t = limits.addTo(Tuple.tuple().addArrayOfUUID(jobIds).addArrayOfInteger(attempts).addString(runnerId));
     return db.preparedQuery(POST_JOBS).execute(t).map(rows -> {
@@ -272,7 +270,7 @@ final class PaymentRepository {
   }
 
   /** payment id → its account id, for the payments that exist. */
-  static Future<Map<UUID, UUID>> accountsOf(SqlClient db, UUID[] paymentIds) {
+  Future<Map<UUID, UUID>> accountsOf(SqlClient db, UUID[] paymentIds) {
     return db.preparedQuery(ACCOUNTS_OF).execute(Tuple.of(paymentIds)).map(rows -> {
       Map<UUID, UUID> out = new java.util.HashMap<>();
       for (Row r : rows) out.put(r.getUUID("id"), r.getUUID("user_bank_account_id"));
@@ -281,7 +279,7 @@ final class PaymentRepository {
   }
 
   /** Move {@code from} → {@code to}; empty when the payment was not in {@code from}. */
-  static Future<Optional<Payment>> transition(SqlClient tx, UUID id, String from, String to, String failureReason) {
+  Future<Optional<Payment>> transition(SqlClient tx, UUID id, String from, String to, String failureReason) {
     return tx.preparedQuery(SET_STATUS).execute(Tuple.of(id, from, to, failureReason)).map(PaymentRepository::first);
   }
 

@@ -14,16 +14,18 @@ import java.util.UUID;
  * FAILED (§6.8).
  */
 public final class PaymentRetryGuard implements RetryGuard {
+  private final PaymentRepository payments = new PaymentRepository();
+
   @Override
   public Future<Void> beforeRetry(Job job, SqlConnection tx) {
     UUID id = PaymentWorker.paymentId(job);
     if (id == null) return LedgerException.fail(ErrorCode.JOB_NOT_RETRYABLE, "The job names no valid payment");
-    return PaymentRepository.lock(tx, id).compose(found -> {
+    return payments.lock(tx, id).compose(found -> {
       if (found.isEmpty()) return LedgerException.fail(ErrorCode.JOB_NOT_RETRYABLE, "The job's payment no longer exists");
       Payment p = found.get();
       if (Payment.PROCESSING.equals(p.status())) return Future.succeededFuture();
       if (Payment.FAILED.equals(p.status())) {
-        return PaymentRepository.transition(tx, id, Payment.FAILED, Payment.PROCESSING, null).mapEmpty();
+        return payments.transition(tx, id, Payment.FAILED, Payment.PROCESSING, null).mapEmpty();
       }
       return LedgerException.fail(ErrorCode.JOB_NOT_RETRYABLE,
           "The job's payment is " + p.status() + "; only FAILED or PROCESSING payments can be retried");

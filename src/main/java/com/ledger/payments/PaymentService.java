@@ -26,15 +26,19 @@ final class PaymentService {
   private final Posting posting;
   private final Idempotency idempotency;
   private final PaymentsConfig cfg;
+  private final PaymentRepository payments;
+  private final AccountRepository accounts;
   /** This service's {@link AcceptBatcher} in the data of each event-loop context that runs it. */
   private final Object batcherKey = new Object();
 
-  PaymentService(Vertx vertx, Pool pool, PaymentsConfig cfg) {
+  PaymentService(Vertx vertx, Pool pool, PaymentsConfig cfg, PaymentRepository payments, AccountRepository accounts) {
     this.vertx = vertx;
     this.pool = pool;
     this.cfg = cfg;
+    this.payments = payments;
+    this.accounts = accounts;
     this.policy = new TransferPolicy(cfg);
-    this.posting = new Posting(policy, cfg);
+    this.posting = new Posting(payments, policy, cfg);
     this.idempotency = new Idempotency(vertx, pool, cfg.idempotency());
   }
 
@@ -51,13 +55,13 @@ final class PaymentService {
       Optional<LedgerException> broken =
           policy.accountActive(TransferPolicy.AccountFacts.of(a)).or(() -> policy.amountLimit(d.amount()));
       if (broken.isPresent()) return Future.failedFuture(broken.get());
-      return PaymentRepository.insert(db, d, Requests.callerId(c));
+      return payments.insert(db, d, Requests.callerId(c));
     }).map(p -> ApiReply.of(201, p.toJson(), new JsonObject().put("action", "created")));
   }
 
   /** The account must exist (404 account_not_found) and belong to the caller (403 unauthorized_access). */
   private Future<Account> ownedAccount(SqlClient db, Caller c, UUID accountId) {
-    return AccountRepository.get(db, accountId).map(found -> {
+    return accounts.get(db, accountId).map(found -> {
       Account a = found.orElseThrow(() -> LedgerException.field(ACCOUNT_NOT_FOUND, "user_bank_account_id", "Account not found"));
       policy.ownership(c.userId(), TransferPolicy.AccountFacts.of(a)).ifPresent(e -> {
         throw e;
@@ -73,7 +77,7 @@ final class PaymentService {
     PaymentDraft d = PaymentInput.parse(req.body(), req.numbers());
     return ownedAccount(pool, c, d.accountId()).compose(a -> {
       Payment draft = Payment.draft(d, Requests.callerId(c));
-      return PaymentRepository.ruleFacts(pool, draft, cfg.duplicateWindowMinutes()).map(f -> {
+      return payments.ruleFacts(pool, draft, cfg.duplicateWindowMinutes()).map(f -> {
         Optional<LedgerException> broken =
             policy.forValidate(new TransferPolicy.Facts(c.userId(), draft, TransferPolicy.AccountFacts.of(a),
                 f.spentToday(), f.duplicate()));
@@ -152,12 +156,12 @@ final class PaymentService {
   Future<ApiReply> cancel(ApiRequest req) {
     Caller c = Requests.caller(req);
     UUID id = Requests.pathId(req);
-    return idempotency.runInTransaction(req, Requests.callerId(c), tx -> PaymentRepository.lock(tx, id).compose(found -> {
+    return idempotency.runInTransaction(req, Requests.callerId(c), tx -> payments.lock(tx, id).compose(found -> {
       Payment p = found.orElseThrow(() -> new LedgerException(PAYMENT_NOT_FOUND, "Payment not found"));
       if (!PaymentAccess.canCancel(c, p)) {
         return LedgerException.<Optional<Payment>>fail(INSUFFICIENT_PERMISSIONS, "You may not cancel this payment");
       }
-      return PaymentRepository.transition(tx, id, Payment.PENDING, Payment.CANCELLED, null);
+      return payments.transition(tx, id, Payment.PENDING, Payment.CANCELLED, null);
     }).map(moved -> ApiReply.ok(moved.orElseThrow().toJson(), new JsonObject().put("action", "cancelled"))));
   }
 }

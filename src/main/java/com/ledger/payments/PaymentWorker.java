@@ -29,10 +29,12 @@ import java.util.UUID;
  * dead-letters the job); on dead-lettering the payment becomes FAILED with the reason, in the same transaction.
  */
 final class PaymentWorker implements BatchJobWorker {
+  private final PaymentRepository repository;
   private final Posting posting;
 
-  PaymentWorker(PaymentsConfig cfg) {
-    this.posting = new Posting(new TransferPolicy(cfg), cfg);
+  PaymentWorker(PaymentRepository repository, PaymentsConfig cfg) {
+    this.repository = repository;
+    this.posting = new Posting(repository, new TransferPolicy(cfg), cfg);
   }
 
   @Override
@@ -52,7 +54,7 @@ final class PaymentWorker implements BatchJobWorker {
   public Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, SqlClient db) {
     if (jobs.size() < 2) return post(jobs, runnerId, db);
     UUID[] payments = jobs.stream().map(PaymentWorker::paymentId).filter(Objects::nonNull).toArray(UUID[]::new);
-    return PaymentRepository.accountsOf(db, payments).compose(accounts -> {
+    return repository.accountsOf(db, payments).compose(accounts -> {
       List<List<Job>> groups = disjoint(jobs, accounts);
       if (groups.size() == 1) return post(jobs, runnerId, db);
       List<Future<Map<UUID, JobOutcome>>> parts = new ArrayList<>();
@@ -135,7 +137,7 @@ final class PaymentWorker implements BatchJobWorker {
   public Future<Void> onDead(Job job, JobError last, SqlConnection tx) {
     UUID id = paymentId(job);
     if (id == null) return Future.succeededFuture();
-    return PaymentRepository.transition(tx, id, Payment.PROCESSING, Payment.FAILED, last.reason()).mapEmpty();
+    return repository.transition(tx, id, Payment.PROCESSING, Payment.FAILED, last.reason()).mapEmpty();
   }
 
   static UUID paymentId(Job job) {

@@ -13,6 +13,6 @@ public final class PaymentWorkers {
   private PaymentWorkers() {}
 
   public static WorkerFactory of(PaymentsConfig cfg) {
-    return (vertx, pool) -> List.of(new PaymentWorker(cfg));
+    return (vertx, pool) -> List.of(new PaymentWorker(new PaymentRepository(), cfg));
   }
 }

@@ -38,10 +38,12 @@ public final class PaymentsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, db);
-    PaymentService service = new PaymentService(vertx, pool, payments);
+    PaymentRepository paymentRepository = new PaymentRepository();
+    AccountRepository accountRepository = new AccountRepository();
+    PaymentService service = new PaymentService(vertx, pool, payments, paymentRepository, accountRepository);
     Idempotency keys = new Idempotency(vertx, pool, payments.idempotency());
-    PaymentQueries queries = new PaymentQueries(pool, payments);
-    AccountQueries accounts = new AccountQueries(pool);
+    PaymentQueries queries = new PaymentQueries(pool, payments, paymentRepository, accountRepository);
+    AccountQueries accounts = new AccountQueries(pool, accountRepository);
     List<Future<Void>> registered = new ArrayList<>();
     EventBus bus = vertx.eventBus();
     serve(bus, registered, PaymentsApi.CREATE, service::create);
@@ -61,7 +63,7 @@ public final class PaymentsVerticle extends VerticleBase {
     serve(bus, registered, PaymentsApi.ACCOUNTS_GET, accounts::get);
     serve(bus, registered, PaymentsApi.ACCOUNTS_TRANSACTIONS, accounts::transactions);
     serve(bus, registered, PaymentsApi.ACCOUNTS_BALANCE, accounts::balance);
-    Reconciliations reconciliations = new Reconciliations(vertx, pool);
+    Reconciliations reconciliations = new Reconciliations(vertx, pool, new ReconciliationRepository());
     serve(bus, registered, PaymentsApi.RECONCILIATIONS_CREATE, reconciliations::create);
     serve(bus, registered, PaymentsApi.RECONCILIATIONS_GET, reconciliations::get);
     registered.add(com.ledger.platform.bus.Consumers.internal(vertx, PaymentsApi.RECONCILE, reconciliations::reconcile));

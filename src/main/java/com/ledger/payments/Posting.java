@@ -29,17 +29,19 @@ final class Posting {
   static final int JOB_MAX_ATTEMPTS = 5;
   static final int JOB_TIMEOUT_SECONDS = 300;
 
+  private final PaymentRepository payments;
   private final TransferPolicy policy;
   private final PaymentRepository.Limits limits;
 
-  Posting(TransferPolicy policy, PaymentsConfig cfg) {
+  Posting(PaymentRepository payments, TransferPolicy policy, PaymentsConfig cfg) {
+    this.payments = payments;
     this.policy = policy;
     this.limits = PaymentRepository.Limits.of(cfg);
   }
 
   /** Synchronous process: the posted payment, or the first failing check of §6.6 as its problem. */
   Future<Payment> process(SqlClient db, Caller c, UUID paymentId) {
-    return PaymentRepository.process(db, paymentId, Requests.callerId(c), c.isAdmin(), limits).compose(o -> o.posted()
+    return payments.process(db, paymentId, Requests.callerId(c), c.isAdmin(), limits).compose(o -> o.posted()
         ? Future.succeededFuture(o.payment())
         : Future.failedFuture(routeFailure(o.reason(), o.paymentStatus()).orElseGet(() -> ruleFailure(o))));
   }
@@ -59,7 +61,7 @@ final class Posting {
    */
   Future<List<Future<PaymentRepository.Accepted>>> acceptAll(SqlClient db,
       List<PaymentRepository.AcceptRequest> requests) {
-    return PaymentRepository.accept(db, requests, PaymentsApi.WORKER, PaymentsApi.QUEUE, JOB_MAX_ATTEMPTS,
+    return payments.accept(db, requests, PaymentsApi.WORKER, PaymentsApi.QUEUE, JOB_MAX_ATTEMPTS,
         JOB_TIMEOUT_SECONDS).map(answers -> {
           List<Future<PaymentRepository.Accepted>> out = new ArrayList<>(answers.size());
           for (int i = 0; i < answers.size(); i++) out.add(settle(db, requests.get(i).paymentId(), answers.get(i)));
@@ -68,10 +70,10 @@ final class Posting {
   }
 
   /** An accept answer as the route's outcome; a lost race reads the status the payment was moved to meanwhile. */
-  private static Future<PaymentRepository.Accepted> settle(SqlClient db, UUID paymentId, PaymentRepository.Accepted a) {
+  private Future<PaymentRepository.Accepted> settle(SqlClient db, UUID paymentId, PaymentRepository.Accepted a) {
     if (a.reason() == null) return Future.succeededFuture(a);
     if (a.lostRace()) {
-      return PaymentRepository.get(db, paymentId).compose(found -> Future.failedFuture(found
+      return payments.get(db, paymentId).compose(found -> Future.failedFuture(found
           .map(p -> routeFailure("already_processed", p.status()).orElseThrow())
           .orElseGet(() -> routeFailure("payment_not_found", null).orElseThrow())));
     }
@@ -82,7 +84,7 @@ final class Posting {
   /** Post the PROCESSING payments of claimed worker jobs; see {@code payments.post_payment_jobs}. */
   Future<Map<UUID, PaymentRepository.Outcome>> postJobs(SqlClient db, UUID[] jobIds, Integer[] attempts,
       String runnerId) {
-    return PaymentRepository.postJobs(db, jobIds, attempts, runnerId, limits);
+    return payments.postJobs(db, jobIds, attempts, runnerId, limits);
   }
 
   /** The checks before the rules (exists, may process, still PENDING), or empty for a rule's reason. */

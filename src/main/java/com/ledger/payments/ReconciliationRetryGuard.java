@@ -11,8 +11,10 @@ import io.vertx.sqlclient.SqlConnection;
  * the retry (409 job_not_retryable).
  */
 public final class ReconciliationRetryGuard implements RetryGuard {
+  private final ReconciliationRepository runs = new ReconciliationRepository();
+
   @Override
   public Future<Void> beforeRetry(Job job, SqlConnection tx) {
-    return Reconciliations.reopen(job, tx);
+    return Reconciliations.reopen(runs, job, tx);
   }
 }

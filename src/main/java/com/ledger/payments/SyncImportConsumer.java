@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -22,25 +21,8 @@ import java.util.UUID;
  * twice. See {@link SyncImportApi} for the message.
  */
 public final class SyncImportConsumer extends VerticleBase {
-  private static final String UPSERT_ACCOUNT = """
-      INSERT INTO payments.user_bank_accounts (currency, account_type, balance, last_four, account_name, status,
-          last_sync_at, external_account_id, user_bank_login_id, user_id, inserted_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, date_trunc('second', now()), $7, $8, $9,
-              date_trunc('second', now()), date_trunc('second', now()))
-      ON CONFLICT (external_account_id) WHERE external_account_id IS NOT NULL DO UPDATE
-         SET account_name = EXCLUDED.account_name, last_four = EXCLUDED.last_four, status = EXCLUDED.status,
-             last_sync_at = EXCLUDED.last_sync_at, updated_at = EXCLUDED.updated_at
-       WHERE payments.user_bank_accounts.user_bank_login_id = EXCLUDED.user_bank_login_id
-      RETURNING id, (xmax = 0) AS created""";
-  private static final String INSERT_TRANSACTIONS = """
-      INSERT INTO payments.transactions (description, amount, direction, posted_at, account_id, user_id,
-          external_transaction_id, inserted_at, updated_at)
-      SELECT t.d, t.a::numeric, t.dir, t.p::timestamptz, $6, $7, t.x, date_trunc('second', now()), date_trunc('second', now())
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(d, a, dir, p, x)
-      ON CONFLICT (account_id, external_transaction_id) WHERE external_transaction_id IS NOT NULL DO NOTHING
-      RETURNING id""";
-
   private final DbConfig db;
+  private final SyncImportRepository imports = new SyncImportRepository();
   private Pool pool;
 
   public SyncImportConsumer(DbConfig db) {
@@ -84,18 +66,17 @@ public final class SyncImportConsumer extends VerticleBase {
     } catch (RuntimeException e) {
       return LedgerException.fail(ErrorCode.MISSING_FIELDS, "balance must be a decimal string");
     }
-    Tuple t = Tuple.of(a.getString("currency"), a.getString("account_type"), balance,
+    return imports.upsertAccount(tx, a.getString("currency"), a.getString("account_type"), balance,
         a.getString("last_four"), a.getString("account_name"), a.getString("status"), a.getString("external_account_id"),
-        loginId, userId);
-    return tx.preparedQuery(UPSERT_ACCOUNT).execute(t).compose(rows -> {
-      if (rows.size() == 0) { // the external id belongs to another login: never take it over
+        loginId, userId).compose(upserted -> {
+      if (upserted.isEmpty()) { // the external id belongs to another login: never take it over
         totals.put("accounts_skipped", totals.getInteger("accounts_skipped") + 1);
         return Future.succeededFuture();
       }
-      var row = rows.iterator().next();
+      var row = upserted.get();
       totals.put("accounts_synced", totals.getInteger("accounts_synced") + 1);
-      if (row.getBoolean("created")) totals.put("accounts_created", totals.getInteger("accounts_created") + 1);
-      return importTransactions(tx, row.getUUID("id"), userId, a.getJsonArray("transactions", new JsonArray()))
+      if (row.created()) totals.put("accounts_created", totals.getInteger("accounts_created") + 1);
+      return importTransactions(tx, row.id(), userId, a.getJsonArray("transactions", new JsonArray()))
           .map(n -> {
             totals.put("transactions_imported", totals.getInteger("transactions_imported") + n);
             return null;
@@ -119,8 +100,7 @@ public final class SyncImportConsumer extends VerticleBase {
       posted[i] = t.getString("posted_at");
       ext[i] = t.getString("external_transaction_id");
     }
-    return tx.preparedQuery(INSERT_TRANSACTIONS).execute(Tuple.of(d, amount, dir, posted, ext, accountId, userId))
-        .map(rows -> rows.size());
+    return imports.insertTransactions(tx, accountId, userId, d, amount, dir, posted, ext);
   }
 
   @Override

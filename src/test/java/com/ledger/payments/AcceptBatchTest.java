@@ -41,7 +41,7 @@ class AcceptBatchTest {
     fx = new Fixtures(app.app.vertx(), app.app.config(), app.dbUrl);
     pool = Pools.shared(app.app.vertx(), app.app.config().db());
     PaymentsConfig cfg = app.app.config().payments();
-    posting = new Posting(new TransferPolicy(cfg), cfg);
+    posting = new Posting(new PaymentRepository(), new TransferPolicy(cfg), cfg);
   }
 
   @AfterAll

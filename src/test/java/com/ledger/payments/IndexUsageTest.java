@@ -62,9 +62,9 @@ class IndexUsageTest {
       Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final String[] REPOSITORIES = {"com.ledger.payments.PaymentRepository",
       "com.ledger.payments.AccountRepository", "com.ledger.platform.idempotency.IdempotencyRepository",
-      "com.ledger.payments.SyncImportConsumer", "com.ledger.users.UserRepository",
+      "com.ledger.payments.SyncImportRepository", "com.ledger.users.UserRepository",
       "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditLog", "com.ledger.platform.jobs.JobStore",
-      "com.ledger.payments.Ledger", "com.ledger.payments.Reconciliations"};
+      "com.ledger.payments.Ledger", "com.ledger.payments.ReconciliationRepository"};
 
   static String db;
   static Vertx vertx;
@@ -271,10 +271,10 @@ class IndexUsageTest {
     transactions("transactions, after a cursor", i.heavyAccount(), null, null, null, cursor, ledger);
     transactions("transactions, direction", i.heavyAccount(), "CREDIT", null, null, null, ledger);
     transactions("transactions, date range and cursor", i.heavyAccount(), null, weekAgo, dayAgo, cursor, ledger);
-    explain("SyncImportConsumer.UPSERT_ACCOUNT", k("SyncImportConsumer", "UPSERT_ACCOUNT"),
+    explain("SyncImportRepository.UPSERT_ACCOUNT", k("SyncImportRepository", "UPSERT_ACCOUNT"),
         Tuple.from(new Object[] {"USD", "CHECKING", new java.math.BigDecimal("1.00"), "1234", "A", "ACTIVE", "EXT1A",
             i.login(), i.heavyUser()}), "user_bank_accounts_external_account_id_index");
-    explain("SyncImportConsumer.INSERT_TRANSACTIONS", k("SyncImportConsumer", "INSERT_TRANSACTIONS"),
+    explain("SyncImportRepository.INSERT_TRANSACTIONS", k("SyncImportRepository", "INSERT_TRANSACTIONS"),
         p(new String[] {"d"}, new String[] {"1.00"}, new String[] {"DEBIT"},
             new String[] {"2024-01-01T00:00:00Z"}, new String[] {"X1"}, i.heavyAccount(), i.heavyUser()),
         "transactions_account_id_external_transaction_id_index");
@@ -295,22 +295,22 @@ class IndexUsageTest {
     explain("Ledger.RECORD_FULL (one row)", k("Ledger", "RECORD_FULL"), p(0L, new JsonArray()));
     UUID reconciliation = UUID.randomUUID();
     String reconciliations = "reconciliations_pkey";
-    explain("Reconciliations.LOGIN", k("Reconciliations", "LOGIN"), p(i.login()), "user_bank_logins_pkey");
-    explain("Reconciliations.INSERT", k("Reconciliations", "INSERT"), p(i.login()));
-    explain("Reconciliations.SET_JOB", k("Reconciliations", "SET_JOB"), p(reconciliation, i.job()), reconciliations);
-    explain("Reconciliations.GET", k("Reconciliations", "GET"), p(reconciliation), reconciliations);
-    explain("Reconciliations.GET_SETTLED", k("Reconciliations", "GET_SETTLED"), p(reconciliation), reconciliations,
+    explain("ReconciliationRepository.LOGIN", k("ReconciliationRepository", "LOGIN"), p(i.login()), "user_bank_logins_pkey");
+    explain("ReconciliationRepository.INSERT", k("ReconciliationRepository", "INSERT"), p(i.login()));
+    explain("ReconciliationRepository.SET_JOB", k("ReconciliationRepository", "SET_JOB"), p(reconciliation, i.job()), reconciliations);
+    explain("ReconciliationRepository.GET", k("ReconciliationRepository", "GET"), p(reconciliation), reconciliations);
+    explain("ReconciliationRepository.GET_SETTLED", k("ReconciliationRepository", "GET_SETTLED"), p(reconciliation), reconciliations,
         "jobs_pkey", "user_bank_logins_pkey");
-    explain("Reconciliations.LOCK_LOGIN", k("Reconciliations", "LOCK_LOGIN"), p(i.login()), "user_bank_logins_pkey");
-    explain("Reconciliations.FAIL", k("Reconciliations", "FAIL"), p(reconciliation, "bank_login_deleted"),
+    explain("ReconciliationRepository.LOCK_LOGIN", k("ReconciliationRepository", "LOCK_LOGIN"), p(i.login()), "user_bank_logins_pkey");
+    explain("ReconciliationRepository.FAIL", k("ReconciliationRepository", "FAIL"), p(reconciliation, "bank_login_deleted"),
         reconciliations);
-    explain("Reconciliations.REOPEN", k("Reconciliations", "REOPEN"), p(reconciliation, i.job()), reconciliations,
+    explain("ReconciliationRepository.REOPEN", k("ReconciliationRepository", "REOPEN"), p(reconciliation, i.job()), reconciliations,
         "user_bank_logins_pkey");
-    explain("Reconciliations.LEDGER_ACCOUNTS", k("Reconciliations", "LEDGER_ACCOUNTS"), p(i.login()),
+    explain("ReconciliationRepository.LEDGER_ACCOUNTS", k("ReconciliationRepository", "LEDGER_ACCOUNTS"), p(i.login()),
         "user_bank_accounts_user_bank_login_id_index");
-    explain("Reconciliations.LEDGER_TRANSACTIONS", k("Reconciliations", "LEDGER_TRANSACTIONS"),
+    explain("ReconciliationRepository.LEDGER_TRANSACTIONS", k("ReconciliationRepository", "LEDGER_TRANSACTIONS"),
         p(new UUID[] {i.heavyAccount()}, weekAgo), "transactions_account_id_external_transaction_id_index");
-    explain("Reconciliations.COMPLETE", k("Reconciliations", "COMPLETE"),
+    explain("ReconciliationRepository.COMPLETE", k("ReconciliationRepository", "COMPLETE"),
         p(reconciliation, 0, new JsonArray(), new JsonArray(), new JsonArray()), reconciliations);
 
     // payments.idempotency_keys

@@ -52,8 +52,8 @@ class PostingFunctionTest {
     pool = Pools.shared(app.app.vertx(), app.app.config().db());
     cfg = app.app.config().payments();
     policy = new TransferPolicy(cfg);
-    posting = new Posting(policy, cfg);
-    worker = new PaymentWorker(cfg);
+    posting = new Posting(new PaymentRepository(), policy, cfg);
+    worker = new PaymentWorker(new PaymentRepository(), cfg);
   }
 
   @AfterAll

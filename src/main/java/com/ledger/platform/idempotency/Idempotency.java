@@ -54,6 +54,7 @@ public final class Idempotency {
 
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
+  private final IdempotencyRepository keys = new IdempotencyRepository();
   private final Settings cfg;
   private final UnaryOperator<String> digest;
 
@@ -125,17 +126,17 @@ public final class Idempotency {
 
   /** Delete the records past their retention; returns how many. */
   public Future<Integer> purgeExpired() {
-    return IdempotencyRepository.purgeExpired(pool);
+    return keys.purgeExpired(pool);
   }
 
   /** The claim token, or null when a live record holds the key. */
   private Future<OffsetDateTime> claim(UUID userId, String key, String fp) {
-    return IdempotencyRepository.claim(pool, userId, key, fp, cfg.ttlHours(), cfg.leaseSeconds())
+    return keys.claim(pool, userId, key, fp, cfg.ttlHours(), cfg.leaseSeconds())
         .map(t -> t.orElse(null));
   }
 
   private Future<ApiReply> existing(UUID userId, String key, String fp) {
-    return IdempotencyRepository.find(pool, userId, key).compose(found -> {
+    return keys.find(pool, userId, key).compose(found -> {
       if (found.isEmpty()) {
         // released between our claim and this read (the first request failed with a 5xx): it is free again
         return Future.failedFuture(new LedgerException(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
@@ -163,10 +164,10 @@ public final class Idempotency {
     // the claim's lease is renewed while the request runs, so only a dead owner lets it lapse
     int lease = cfg.leaseSeconds();
     long heartbeat = vertx.setPeriodic(Math.max(500, lease * 1000L / 3),
-        id -> IdempotencyRepository.renew(pool, userId, key, token, lease));
+        id -> keys.renew(pool, userId, key, token, lease));
     Future<Rendered> done = safely(before).compose(t -> inTransaction(tx -> safely(db -> op.apply(db, t), tx).compose(reply -> {
       Rendered r = success(reply, cid);
-      return IdempotencyRepository.complete(tx, userId, key, token, r.status(), r.contentType(), r.body())
+      return keys.complete(tx, userId, key, token, r.status(), r.contentType(), r.body())
           .compose(ok -> ok ? Future.succeededFuture(r) : LedgerException.<Rendered>fail(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
               "This Idempotency-Key was taken over by another request"));
     })));
@@ -181,10 +182,10 @@ public final class Idempotency {
       }
       LedgerException le = Replies.toLedger(err);
       if (le.code.status >= 500) {
-        return IdempotencyRepository.release(pool, userId, key, token).transform(x -> Future.failedFuture(err));
+        return keys.release(pool, userId, key, token).transform(x -> Future.failedFuture(err));
       }
       Rendered r = problem(le, cid);
-      return IdempotencyRepository.complete(pool, userId, key, token, r.status(), r.contentType(), r.body())
+      return keys.complete(pool, userId, key, token, r.status(), r.contentType(), r.body())
           .transform(x -> Future.succeededFuture(r.reply()));
     }).onSuccess(x -> vertx.cancelTimer(heartbeat));
   }

@@ -43,16 +43,14 @@ final class IdempotencyRepository {
 
   record Stored(String fingerprint, String state, Integer status, String contentType, String body, Long leaseLeftMs) {}
 
-  private IdempotencyRepository() {}
-
-  static Future<Optional<OffsetDateTime>> claim(SqlClient db, UUID userId, String key, String fingerprint, int ttlHours,
+  Future<Optional<OffsetDateTime>> claim(SqlClient db, UUID userId, String key, String fingerprint, int ttlHours,
       int staleSeconds) {
     return db.preparedQuery(CLAIM).execute(Tuple.of(userId, key, fingerprint, ttlHours, staleSeconds))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(rows.iterator().next().getOffsetDateTime("created_at")));
   }
 
-  static Future<Optional<Stored>> find(SqlClient db, UUID userId, String key) {
+  Future<Optional<Stored>> find(SqlClient db, UUID userId, String key) {
     return db.preparedQuery(FIND).execute(Tuple.of(userId, key)).map(rows -> {
       if (rows.size() == 0) return Optional.empty();
       Row r = rows.iterator().next();
@@ -61,22 +59,22 @@ final class IdempotencyRepository {
     });
   }
 
-  static Future<Boolean> complete(SqlClient db, UUID userId, String key, OffsetDateTime token, int status,
+  Future<Boolean> complete(SqlClient db, UUID userId, String key, OffsetDateTime token, int status,
       String contentType, String body) {
     return db.preparedQuery(COMPLETE).execute(Tuple.of(userId, key, token, status, contentType, body))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  static Future<Void> release(SqlClient db, UUID userId, String key, OffsetDateTime token) {
+  Future<Void> release(SqlClient db, UUID userId, String key, OffsetDateTime token) {
     return db.preparedQuery(RELEASE).execute(Tuple.of(userId, key, token)).mapEmpty();
   }
 
   /** Extend the lease of a claim still in progress (its request is alive). */
-  static Future<Boolean> renew(SqlClient db, UUID userId, String key, OffsetDateTime token, int leaseSeconds) {
+  Future<Boolean> renew(SqlClient db, UUID userId, String key, OffsetDateTime token, int leaseSeconds) {
     return db.preparedQuery(RENEW).execute(Tuple.of(userId, key, token, leaseSeconds)).map(rows -> rows.rowCount() == 1);
   }
 
-  static Future<Integer> purgeExpired(SqlClient db) {
+  Future<Integer> purgeExpired(SqlClient db) {
     return db.preparedQuery(PURGE).execute().map(io.vertx.sqlclient.RowSet::rowCount);
   }
 }

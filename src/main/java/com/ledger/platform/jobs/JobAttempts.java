@@ -27,6 +27,7 @@ final class JobAttempts {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final JobStore store;
   private final String queue;
   private final String runnerId;
   private final JobMetrics metrics;
@@ -34,10 +35,11 @@ final class JobAttempts {
   private final BooleanSupplier stopping;
 
   /** {@code stopping}: whether the runner is stopping (a failed batch is then not split: the leases will expire). */
-  JobAttempts(Vertx vertx, Pool pool, String queue, String runnerId, JobMetrics metrics, JobFailures failures,
+  JobAttempts(Vertx vertx, Pool pool, JobStore store, String queue, String runnerId, JobMetrics metrics, JobFailures failures,
       BooleanSupplier stopping) {
     this.vertx = vertx;
     this.pool = pool;
+    this.store = store;
     this.queue = queue;
     this.runnerId = runnerId;
     this.metrics = metrics;
@@ -62,18 +64,18 @@ final class JobAttempts {
   }
 
   private Future<JsonObject> runInTransaction(JobWorker worker, Job job) {
-    return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(owned -> {
+    return pool.withTransaction(tx -> store.fence(tx, job, runnerId).compose(owned -> {
       if (!owned) return Future.failedFuture(new LeaseLost());
       return timed(job.timeoutSeconds(), () -> worker.perform(job, tx))
-          .compose(result -> JobStore.complete(tx, job, result)
+          .compose(result -> store.complete(tx, job, result)
               .compose(ok -> ok ? Future.succeededFuture(result) : Future.<JsonObject>failedFuture(new LeaseLost())));
     }));
   }
 
   private Future<JsonObject> runPlain(JobWorker worker, Job job) {
     return timed(job.timeoutSeconds(), () -> worker.perform(job, null))
-        .compose(result -> pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(owned -> owned
-            ? JobStore.complete(tx, job, result).map(result)
+        .compose(result -> pool.withTransaction(tx -> store.fence(tx, job, runnerId).compose(owned -> owned
+            ? store.complete(tx, job, result).map(result)
             : Future.<JsonObject>failedFuture(new LeaseLost()))));
   }
 

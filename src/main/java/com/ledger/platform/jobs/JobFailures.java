@@ -31,14 +31,16 @@ final class JobFailures {
   }
 
   private final Pool pool;
+  private final JobStore store;
   private final String queue;
   private final String runnerId;
   private final JobMetrics metrics;
   private final Consumer<Instant> wakeAt;
 
   /** {@code wakeAt}: the runner claims again at that time (a retry it scheduled has come due). */
-  JobFailures(Pool pool, String queue, String runnerId, JobMetrics metrics, Consumer<Instant> wakeAt) {
+  JobFailures(Pool pool, JobStore store, String queue, String runnerId, JobMetrics metrics, Consumer<Instant> wakeAt) {
     this.pool = pool;
+    this.store = store;
     this.queue = queue;
     this.runnerId = runnerId;
     this.metrics = metrics;
@@ -69,7 +71,7 @@ final class JobFailures {
           .log("job attempt failed unexpectedly");
     }
     Failure failure = decide(job, le.code, le.getMessage());
-    return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(mine -> mine
+    return pool.withTransaction(tx -> store.fence(tx, job, runnerId).compose(mine -> mine
             ? apply(tx, worker, failure).map(true) : Future.succeededFuture(false)))
         .map(mine -> {
           if (mine) recorded(failure);
@@ -84,8 +86,8 @@ final class JobFailures {
 
   /** In {@code tx}, which holds the job's row: retry later, or dead-letter with the worker's {@code onDead}. */
   Future<Void> apply(SqlConnection tx, JobWorker worker, Failure f) {
-    if (f.decision() instanceof RetryPolicy.Retry) return JobStore.retryLater(tx, f.job(), f.error(), f.due());
-    return JobStore.dead(tx, f.job(), f.error()).compose(d -> worker.onDead(f.job(), f.error(), tx));
+    if (f.decision() instanceof RetryPolicy.Retry) return store.retryLater(tx, f.job(), f.error(), f.due());
+    return store.dead(tx, f.job(), f.error()).compose(d -> worker.onDead(f.job(), f.error(), tx));
   }
 
   /** After {@link #apply} committed: the outcome metered and logged, the runner woken when the retry is due. */
@@ -112,8 +114,8 @@ final class JobFailures {
   private Future<Void> defer(Job job, JobDeferred d) {
     JobError error = new JobError(job.attempt(), Instant.now(), d.reason.code, d.reason.getMessage() + " (not attempted)");
     Instant due = d.at.isBefore(Instant.now()) ? Instant.now() : d.at;
-    return pool.withTransaction(tx -> JobStore.fence(tx, job, runnerId).compose(mine -> mine
-            ? JobStore.defer(tx, job, error, due).map(true) : Future.succeededFuture(false)))
+    return pool.withTransaction(tx -> store.fence(tx, job, runnerId).compose(mine -> mine
+            ? store.defer(tx, job, error, due).map(true) : Future.succeededFuture(false)))
         .map(mine -> {
           metrics.outcome(job.worker(), mine ? "deferred" : "lease_lost");
           if (mine) wakeAt.accept(JobStore.ceilSecond(due));

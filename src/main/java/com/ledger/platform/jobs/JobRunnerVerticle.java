@@ -58,6 +58,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final String queue;
   private final int concurrency;
   private final WorkerFactory factory;
+  private final JobStore store = new JobStore();
 
   private Pool pool;
   private JobMetrics metrics;
@@ -118,9 +119,9 @@ public final class JobRunnerVerticle extends VerticleBase {
       metrics.register(w.name());
     }
     if (workers.isEmpty()) return Future.failedFuture(new IllegalStateException("no workers for queue " + queue));
-    failures = new JobFailures(pool, queue, runnerId, metrics, this::wakeAt);
-    attempts = new JobAttempts(vertx, pool, queue, runnerId, metrics, failures, () -> stopping);
-    rescue = new LeaseRescue(vertx, pool, queue, workers, failures, cfg.leaseSeconds());
+    failures = new JobFailures(pool, store, queue, runnerId, metrics, this::wakeAt);
+    attempts = new JobAttempts(vertx, pool, store, queue, runnerId, metrics, failures, () -> stopping);
+    rescue = new LeaseRescue(vertx, pool, store, queue, workers, failures, cfg.leaseSeconds());
     if (hz != null) rescue.watchMembers(hz);
     plainWorkers = workers.values().stream().filter(w -> !(w instanceof BatchJobWorker)).map(JobWorker::name)
         .toArray(String[]::new);
@@ -181,14 +182,14 @@ public final class JobRunnerVerticle extends VerticleBase {
    */
   private Future<Boolean> claimRound() {
     Future<Boolean> batch = batchWorkers.length == 0 || busySlots >= concurrency ? Future.succeededFuture(false)
-        : JobStore.claim(pool, queue, batchWorkers, cfg.batchSize(), runnerId, cfg.leaseSeconds()).map(jobs -> {
+        : store.claim(pool, queue, batchWorkers, cfg.batchSize(), runnerId, cfg.leaseSeconds()).map(jobs -> {
           startBatches(jobs);
           return claimed(jobs.size(), cfg.batchSize());
         });
     return batch.compose(batchFull -> {
       int free = concurrency - busySlots;
       if (plainWorkers.length == 0 || free <= 0) return Future.succeededFuture(batchFull);
-      return JobStore.claim(pool, queue, plainWorkers, free, runnerId, cfg.leaseSeconds()).map(jobs -> {
+      return store.claim(pool, queue, plainWorkers, free, runnerId, cfg.leaseSeconds()).map(jobs -> {
         long claimedAt = System.nanoTime();
         for (Job job : jobs) run(job, claimedAt);
         return claimed(jobs.size(), free) || batchFull;
@@ -212,7 +213,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private void run(Job job, long claimedAt) {
     if (stopping) {
       // claimed while stopping began: give it back at once
-      releasing.add(JobStore.release(pool, List.of(job.id()), runnerId));
+      releasing.add(store.release(pool, List.of(job.id()), runnerId));
       return;
     }
     hold(List.of(job));
@@ -226,7 +227,7 @@ public final class JobRunnerVerticle extends VerticleBase {
   private void startBatches(List<Job> jobs) {
     if (jobs.isEmpty()) return;
     if (stopping) {
-      releasing.add(JobStore.release(pool, jobs.stream().map(Job::id).toList(), runnerId));
+      releasing.add(store.release(pool, jobs.stream().map(Job::id).toList(), runnerId));
       return;
     }
     long claimedAt = System.nanoTime();
@@ -246,7 +247,7 @@ public final class JobRunnerVerticle extends VerticleBase {
 
   private void heartbeat() {
     if (running.isEmpty()) return;
-    JobStore.heartbeat(pool, new ArrayList<>(running.keySet()), runnerId, cfg.leaseSeconds())
+    store.heartbeat(pool, new ArrayList<>(running.keySet()), runnerId, cfg.leaseSeconds())
         .onFailure(err -> LOG.atWarn().addKeyValue("runner", runnerId).addKeyValue("error", err.toString())
             .log("lease heartbeat failed"));
   }
@@ -288,7 +289,7 @@ public final class JobRunnerVerticle extends VerticleBase {
         .compose(v -> {
       if (running.isEmpty()) return Future.succeededFuture(0);
       List<UUID> left = new ArrayList<>(running.keySet());
-      return JobStore.release(pool, left, runnerId).onSuccess(n -> LOG.atInfo().addKeyValue("runner", runnerId)
+      return store.release(pool, left, runnerId).onSuccess(n -> LOG.atInfo().addKeyValue("runner", runnerId)
           .addKeyValue("running", left.size()).addKeyValue("released", n).log("job runner stopped with jobs running"));
     }).recover(err -> Future.succeededFuture(0)).eventually(() -> pool.close());
   }

@@ -20,7 +20,7 @@ import java.util.UUID;
  * The SQL of the job store ({@code jobs.jobs}): all of it, except the two statements of the payments slice that
  * enqueue or complete jobs inside the statement that changes the payment, in one round trip
  * ({@code PaymentRepository.ACCEPT} and {@code POST_JOBS}), and the reconciliation read that joins a run to its job
- * ({@code Reconciliations.GET_SETTLED}). Stateless; every method takes the client to run on, so it works
+ * ({@code ReconciliationRepository.GET_SETTLED}). Stateless; every method takes the client to run on, so it works
  * inside a caller's transaction or on the pool. Transitions out of {@code executing} are fenced by
  * (id, attempt, state) and are only issued while the caller holds the row (see {@link #fence} / {@link #lockExpired}).
  */
@@ -131,9 +131,7 @@ final class JobStore {
       + " ORDER BY inserted_at DESC, id DESC LIMIT $4 OFFSET $5";
   private static final String COUNT = "SELECT count(*) AS n FROM jobs.jobs " + FILTER;
 
-  private JobStore() {}
-
-  static Future<Enqueued> enqueue(SqlClient tx, JobSpec s) {
+  Future<Enqueued> enqueue(SqlClient tx, JobSpec s) {
     Instant at = s.scheduledAt() == null ? null : ceilSecond(s.scheduledAt());
     Tuple t = Tuple.tuple().addString(s.worker()).addString(s.queue()).addValue(s.args()).addString(s.uniqueKey())
         .addInteger(s.unique() ? s.uniqueSeconds() : 0).addInteger(s.priority()).addInteger(s.maxAttempts())
@@ -145,68 +143,68 @@ final class JobStore {
     });
   }
 
-  static Future<List<Job>> claim(SqlClient db, String queue, String[] workers, int limit, String runnerId,
+  Future<List<Job>> claim(SqlClient db, String queue, String[] workers, int limit, String runnerId,
       int leaseSeconds) {
     return db.preparedQuery(CLAIM).execute(Tuple.of(queue, workers, limit, runnerId, leaseSeconds))
         .map(JobStore::jobs);
   }
 
   /** Lock the job row if this runner still owns the attempt; false when the lease was lost. */
-  static Future<Boolean> fence(SqlClient tx, Job job, String runnerId) {
+  Future<Boolean> fence(SqlClient tx, Job job, String runnerId) {
     return tx.preparedQuery(FENCE).execute(Tuple.of(new UUID[] {job.id()}, new Integer[] {job.attempt()}, runnerId))
         .map(rows -> rows.size() == 1);
   }
 
   /** Lock one job of the queue whose lease has expired (its runner is gone or hung), if any. */
-  static Future<Optional<Job>> lockExpired(SqlClient tx, String queue, String[] workers) {
+  Future<Optional<Job>> lockExpired(SqlClient tx, String queue, String[] workers) {
     return tx.preparedQuery(LOCK_EXPIRED).execute(Tuple.of(queue, (Object) workers))
         .map(rows -> rows.size() == 0 ? Optional.<Job>empty() : Optional.of(Job.from(rows.iterator().next())));
   }
 
-  static Future<Boolean> complete(SqlClient tx, Job job, JsonObject result) {
+  Future<Boolean> complete(SqlClient tx, Job job, JsonObject result) {
     return tx.preparedQuery(COMPLETE)
         .execute(Tuple.of(new UUID[] {job.id()}, new Integer[] {job.attempt()}, new JsonObject[] {result}))
         .map(rows -> rows.iterator().next().getInteger("n") == 1);
   }
 
-  static Future<Void> defer(SqlClient tx, Job job, JobError error, Instant at) {
+  Future<Void> defer(SqlClient tx, Job job, JobError error, Instant at) {
     return tx.preparedQuery(DEFER).execute(Tuple.of(job.id(), job.attempt(), ceilSecond(at).atOffset(ZoneOffset.UTC), error.toJson()))
         .mapEmpty();
   }
 
-  static Future<Void> retryLater(SqlClient tx, Job job, JobError error, Instant at) {
+  Future<Void> retryLater(SqlClient tx, Job job, JobError error, Instant at) {
     return tx.preparedQuery(RETRY_LATER)
         .execute(Tuple.of(job.id(), job.attempt(), ceilSecond(at).atOffset(ZoneOffset.UTC), error.toJson()))
         .mapEmpty();
   }
 
-  static Future<Job> dead(SqlClient tx, Job job, JobError error) {
+  Future<Job> dead(SqlClient tx, Job job, JobError error) {
     return tx.preparedQuery(DEAD).execute(Tuple.of(job.id(), job.attempt(), error.toJson()))
         .map(rows -> rows.size() == 0 ? null : Job.from(rows.iterator().next()));
   }
 
-  static Future<Integer> heartbeat(SqlClient db, List<UUID> ids, String runnerId, int leaseSeconds) {
+  Future<Integer> heartbeat(SqlClient db, List<UUID> ids, String runnerId, int leaseSeconds) {
     return db.preparedQuery(HEARTBEAT).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId, leaseSeconds))
         .map(RowSet::rowCount);
   }
 
-  static Future<Integer> release(SqlClient db, List<UUID> ids, String runnerId) {
+  Future<Integer> release(SqlClient db, List<UUID> ids, String runnerId) {
     return db.preparedQuery(RELEASE).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId)).map(RowSet::rowCount);
   }
 
   /** End the leases of every runner whose id ends with {@code @<nodeId>}; answers how many, and how many are left. */
-  static Future<int[]> expireNode(SqlClient db, String queue, String nodeId) {
+  Future<int[]> expireNode(SqlClient db, String queue, String nodeId) {
     String like = "%@" + nodeId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     return db.preparedQuery(EXPIRE_NODE).execute(Tuple.of(queue, like)).compose(done ->
         db.preparedQuery(HELD_BY_NODE).execute(Tuple.of(queue, like))
             .map(left -> new int[] {done.rowCount(), left.iterator().next().getLong("n").intValue()}));
   }
 
-  static Future<Long> depth(SqlClient db, String queue) {
+  Future<Long> depth(SqlClient db, String queue) {
     return db.preparedQuery(DEPTH).execute(Tuple.of(queue)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  static Future<Map<String, JobsOverviewVerticle.QueueStats>> queueStats(SqlClient db) {
+  Future<Map<String, JobsOverviewVerticle.QueueStats>> queueStats(SqlClient db) {
     return db.query(QUEUE_STATS).execute().map(rows -> {
       Map<String, JobsOverviewVerticle.QueueStats> out = new HashMap<>();
       for (Row r : rows) {
@@ -217,32 +215,32 @@ final class JobStore {
     });
   }
 
-  static Future<Integer> prune(SqlClient db, int days) {
+  Future<Integer> prune(SqlClient db, int days) {
     return db.preparedQuery(PRUNE).execute(Tuple.of(days)).map(RowSet::rowCount);
   }
 
-  static Future<Optional<Job>> get(SqlClient db, UUID id) {
+  Future<Optional<Job>> get(SqlClient db, UUID id) {
     return db.preparedQuery(GET).execute(Tuple.of(id)).map(JobStore::first);
   }
 
-  static Future<Optional<Job>> getForUpdate(SqlClient tx, UUID id) {
+  Future<Optional<Job>> getForUpdate(SqlClient tx, UUID id) {
     return tx.preparedQuery(GET_FOR_UPDATE).execute(Tuple.of(id)).map(JobStore::first);
   }
 
-  static Future<Job> requeue(SqlClient tx, UUID id) {
+  Future<Job> requeue(SqlClient tx, UUID id) {
     return tx.preparedQuery(REQUEUE).execute(Tuple.of(id)).map(rows -> Job.from(rows.iterator().next()));
   }
 
-  static Future<List<Job>> list(SqlClient db, String state, String queue, String worker, int limit, long offset) {
+  Future<List<Job>> list(SqlClient db, String state, String queue, String worker, int limit, long offset) {
     return db.preparedQuery(LIST).execute(Tuple.of(state, queue, worker, limit, offset)).map(JobStore::jobs);
   }
 
-  static Future<Long> count(SqlClient db, String state, String queue, String worker) {
+  Future<Long> count(SqlClient db, String state, String queue, String worker) {
     return db.preparedQuery(COUNT).execute(Tuple.of(state, queue, worker)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
   /** {@code {id, state}} of the latest job whose {@code args.payment_id} is {@code paymentId}, or null. */
-  static Future<JsonObject> latestForPayment(SqlClient db, String paymentId) {
+  Future<JsonObject> latestForPayment(SqlClient db, String paymentId) {
     return db.preparedQuery(LATEST_FOR_PAYMENT).execute(Tuple.of(paymentId)).map(rows -> {
       if (rows.size() == 0) return null;
       Row r = rows.iterator().next();
@@ -250,7 +248,7 @@ final class JobStore {
     });
   }
 
-  static Future<Integer> cancelWaitingForLogin(SqlClient tx, String worker, String loginId) {
+  Future<Integer> cancelWaitingForLogin(SqlClient tx, String worker, String loginId) {
     return tx.preparedQuery(CANCEL_WAITING_FOR_LOGIN).execute(Tuple.of(worker, loginId)).map(RowSet::rowCount);
   }
 

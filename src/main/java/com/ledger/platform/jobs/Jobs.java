@@ -17,6 +17,8 @@ import java.util.UUID;
  * The table is the truth; the wake-up is only a hint (workers also poll).
  */
 public final class Jobs {
+  private static final JobStore STORE = new JobStore();
+
   private Jobs() {}
 
   /** The clustered address a queue's runners listen on: {@code jobs.<queue>.wake}. */
@@ -30,7 +32,7 @@ public final class Jobs {
    * of one key are serialised by a transaction-scoped advisory lock, so call it inside a transaction.
    */
   public static Future<Enqueued> enqueue(SqlClient tx, JobSpec spec) {
-    return JobStore.enqueue(tx, spec);
+    return STORE.enqueue(tx, spec);
   }
 
   /**
@@ -40,12 +42,12 @@ public final class Jobs {
    * login gone and fails non-retryably.
    */
   public static Future<Integer> cancelWaitingForLogin(SqlClient tx, String worker, UUID loginId) {
-    return JobStore.cancelWaitingForLogin(tx, worker, loginId.toString());
+    return STORE.cancelWaitingForLogin(tx, worker, loginId.toString());
   }
 
   /** {@code {id, state}} of a payment's latest job ({@code args.payment_id}), or null when it has none. */
   public static Future<JsonObject> latestForPayment(SqlClient db, UUID paymentId) {
-    return JobStore.latestForPayment(db, paymentId.toString());
+    return STORE.latestForPayment(db, paymentId.toString());
   }
 
   /** Tell every node's runners of {@code queue} to claim now (cluster-wide publish). */

@@ -26,6 +26,7 @@ import java.util.UUID;
 public final class JobsApiVerticle extends VerticleBase {
   private final DbConfig db;
   private final Map<String, RetryGuard> guards;
+  private final JobStore store = new JobStore();
   private Pool pool;
 
   public JobsApiVerticle(DbConfig db, Map<String, RetryGuard> guards) {
@@ -46,7 +47,7 @@ public final class JobsApiVerticle extends VerticleBase {
   private Future<ApiReply> get(ApiRequest req) {
     Caller caller = req.caller().orElseThrow(() -> LedgerException.of(ErrorCode.INVALID_TOKEN));
     UUID id = req.pathId();
-    return JobStore.get(pool, id).map(found -> {
+    return store.get(pool, id).map(found -> {
       Job job = found.orElseThrow(() -> new LedgerException(ErrorCode.JOB_NOT_FOUND, "Job not found"));
       boolean owner = job.userId() != null && job.userId().toString().equals(caller.userId());
       if (!(owner || caller.isAdmin() || caller.isSupport())) {
@@ -68,8 +69,8 @@ public final class JobsApiVerticle extends VerticleBase {
     int page = Paging.page(req.queryParam("page"));
     int size = Paging.pageSize(req.queryParam("page_size"));
     String st = state;
-    return Future.all(JobStore.list(pool, st, queue, worker, size, (page - 1L) * size),
-            JobStore.count(pool, st, queue, worker))
+    return Future.all(store.list(pool, st, queue, worker, size, (page - 1L) * size),
+            store.count(pool, st, queue, worker))
         .map(all -> {
           JsonArray data = new JsonArray();
           for (Job j : all.<java.util.List<Job>>resultAt(0)) data.add(j.toJson());
@@ -80,7 +81,7 @@ public final class JobsApiVerticle extends VerticleBase {
 
   private Future<ApiReply> retry(ApiRequest req) {
     UUID id = req.pathId();
-    return pool.withTransaction(tx -> JobStore.getForUpdate(tx, id).compose(found -> {
+    return pool.withTransaction(tx -> store.getForUpdate(tx, id).compose(found -> {
       Job job = found.orElseThrow(() -> new LedgerException(ErrorCode.JOB_NOT_FOUND, "Job not found"));
       if (!JobState.DEAD.equals(job.state())) {
         return LedgerException.<Job>fail(ErrorCode.JOB_NOT_RETRYABLE,
@@ -88,7 +89,7 @@ public final class JobsApiVerticle extends VerticleBase {
       }
       RetryGuard guard = guards.get(job.worker());
       Future<Void> allowed = guard == null ? Future.succeededFuture() : guard.beforeRetry(job, tx);
-      return allowed.compose(v -> JobStore.requeue(tx, id));
+      return allowed.compose(v -> store.requeue(tx, id));
     })).map(job -> {
       Jobs.wake(vertx, job.queue());
       return ApiReply.of(202, job.toJson(), new JsonObject().put("action", "retried"));

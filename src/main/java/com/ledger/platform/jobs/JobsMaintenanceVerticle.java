@@ -31,6 +31,7 @@ public final class JobsMaintenanceVerticle extends VerticleBase {
   private final JobsConfig cfg;
   private final DbConfig db;
   private final NodeState node;
+  private final JobStore store = new JobStore();
   private final Map<String, AtomicLong> depths = new LinkedHashMap<>();
   private Pool pool;
   private long timer = -1;
@@ -56,11 +57,11 @@ public final class JobsMaintenanceVerticle extends VerticleBase {
   }
 
   private void tick() {
-    depths.forEach((q, depth) -> JobStore.depth(pool, q).onSuccess(depth::set));
+    depths.forEach((q, depth) -> store.depth(pool, q).onSuccess(depth::set));
     long now = System.currentTimeMillis();
     if (now - lastPrune >= PRUNE_EVERY_MS) {
       lastPrune = now;
-      JobStore.prune(pool, cfg.pruneDays()).onSuccess(n -> {
+      store.prune(pool, cfg.pruneDays()).onSuccess(n -> {
         if (n > 0) LOG.atInfo().addKeyValue("deleted", n).log("jobs pruned");
       });
     }

@@ -34,6 +34,7 @@ public final class JobsOverviewVerticle extends VerticleBase {
   private final NodeState node;
   private final int staleAfterSeconds;
   private final int intervalMs;
+  private final JobStore store = new JobStore();
   private final Map<String, AtomicReference<QueueStats>> queues = new ConcurrentHashMap<>();
   private Pool pool;
   private MeterRegistry registry;
@@ -75,7 +76,7 @@ public final class JobsOverviewVerticle extends VerticleBase {
   }
 
   private void refresh() {
-    JobStore.queueStats(pool).onSuccess(seen -> {
+    store.queueStats(pool).onSuccess(seen -> {
       queues.keySet().forEach(q -> seen.putIfAbsent(q, new QueueStats(0, 0, 0, 0)));
       seen.forEach((q, s) -> queue(q).set(s));
     }).onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("job overview not refreshed"));

@@ -28,6 +28,7 @@ final class LeaseRescue {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final JobStore store;
   private final String queue;
   private final Map<String, JobWorker> workers;
   private final String[] workerNames;
@@ -39,10 +40,11 @@ final class LeaseRescue {
   private UUID membership;
   private HazelcastInstance membershipOf;
 
-  LeaseRescue(Vertx vertx, Pool pool, String queue, Map<String, JobWorker> workers, JobFailures failures,
+  LeaseRescue(Vertx vertx, Pool pool, JobStore store, String queue, Map<String, JobWorker> workers, JobFailures failures,
       int leaseSeconds) {
     this.vertx = vertx;
     this.pool = pool;
+    this.store = store;
     this.queue = queue;
     this.workers = workers;
     this.workerNames = workers.keySet().toArray(String[]::new);
@@ -103,7 +105,7 @@ final class LeaseRescue {
   private Future<Void> next(int budget) {
     if (budget <= 0 || stopped) return Future.succeededFuture();
     Promise<Boolean> found = Promise.promise();
-    pool.withTransaction(tx -> JobStore.lockExpired(tx, queue, workerNames).compose(expired -> {
+    pool.withTransaction(tx -> store.lockExpired(tx, queue, workerNames).compose(expired -> {
       if (expired.isEmpty()) return Future.succeededFuture((JobFailures.Failure) null);
       Job job = expired.get();
       LOG.atWarn().addKeyValue("job", job.id()).addKeyValue("worker", job.worker())
@@ -128,7 +130,7 @@ final class LeaseRescue {
    */
   private void nodeLeft(String nodeId, int passesLeft) {
     if (stopped || passesLeft <= 0) return;
-    JobStore.expireNode(pool, queue, nodeId).onComplete(ar -> {
+    store.expireNode(pool, queue, nodeId).onComplete(ar -> {
       if (ar.failed()) {
         LOG.atWarn().addKeyValue("queue", queue).addKeyValue("member", nodeId).addKeyValue("error", ar.cause().toString())
             .log("could not end the leases of a departed member; they will expire");

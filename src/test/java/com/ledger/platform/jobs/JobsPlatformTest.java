@@ -37,6 +37,7 @@ class JobsPlatformTest {
   static TestApp app;
   static Vertx vertx;
   static Pool pool;
+  static final JobStore STORE = new JobStore();
 
   @BeforeAll
   static void start() {
@@ -71,7 +72,7 @@ class JobsPlatformTest {
   }
 
   static Job job(UUID id) {
-    return JobStore.get(pool, id).await().orElseThrow();
+    return STORE.get(pool, id).await().orElseThrow();
   }
 
   static void exec(String sql) {
@@ -451,7 +452,7 @@ class JobsPlatformTest {
     });
     UUID j = enqueue(JobSpec.of("RescueWorker", q, new JsonObject())).job().id();
     // a runner on a dead node claimed it and vanished
-    List<Job> claimed = JobStore.claim(pool, q, new String[] {"RescueWorker"}, 5, "ghost:" + q, 1).await();
+    List<Job> claimed = STORE.claim(pool, q, new String[] {"RescueWorker"}, 5, "ghost:" + q, 1).await();
     assertThat(claimed).extracting(Job::id).containsExactly(j);
     String id = deploy(q, 1, cfg(5, 1, 1000), w);
     try {
@@ -471,17 +472,17 @@ class JobsPlatformTest {
   void a_runner_that_lost_its_lease_can_no_longer_complete_the_job() {
     String q = queue();
     UUID j = enqueue(JobSpec.of("FenceWorker", q, new JsonObject())).job().id();
-    Job a = JobStore.claim(pool, q, new String[] {"FenceWorker"}, 1, "runner-a", 30).await().get(0);
+    Job a = STORE.claim(pool, q, new String[] {"FenceWorker"}, 1, "runner-a", 30).await().get(0);
     // A's lease runs out; the job is retried and B claims it
     exec("UPDATE jobs.jobs SET state = 'retryable', locked_by = NULL, lease_until = NULL WHERE id = '" + j + "'");
-    Job b = JobStore.claim(pool, q, new String[] {"FenceWorker"}, 1, "runner-b", 30).await().get(0);
+    Job b = STORE.claim(pool, q, new String[] {"FenceWorker"}, 1, "runner-b", 30).await().get(0);
     assertThat(b.attempt()).isEqualTo(2);
-    boolean aOwns = pool.withTransaction(tx -> JobStore.fence(tx, a, "runner-a")).await();
-    boolean bOwns = pool.withTransaction(tx -> JobStore.fence(tx, b, "runner-b")).await();
+    boolean aOwns = pool.withTransaction(tx -> STORE.fence(tx, a, "runner-a")).await();
+    boolean bOwns = pool.withTransaction(tx -> STORE.fence(tx, b, "runner-b")).await();
     assertThat(aOwns).isFalse();
     assertThat(bOwns).isTrue();
     // even A's attempt number with B's runner id does not pass the fence
-    assertThat(pool.withTransaction(tx -> JobStore.fence(tx, a, "runner-b")).await()).isFalse();
+    assertThat(pool.withTransaction(tx -> STORE.fence(tx, a, "runner-b")).await()).isFalse();
   }
 
   @Test
