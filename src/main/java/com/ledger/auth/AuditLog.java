@@ -3,7 +3,6 @@ package com.ledger.auth;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +13,12 @@ import org.slf4j.LoggerFactory;
  */
 final class AuditLog {
   private static final Logger LOG = LoggerFactory.getLogger("com.ledger.audit");
-  private static final String INSERT = "INSERT INTO auth.audit_events (event, user_id, actor_id, request_id, client_ip, "
-      + "details) VALUES ($1, $2, $3, $4, $5, $6)";
-
   private final Pool pool;
+  private final AuditRepository events;
 
-  AuditLog(Pool pool) {
+  AuditLog(Pool pool, AuditRepository events) {
     this.pool = pool;
+    this.events = events;
   }
 
   Future<Void> record(String event, String userId, String actorId, String requestId, String clientIp,
@@ -29,9 +27,7 @@ final class AuditLog {
     LOG.atInfo().addKeyValue("event", event).addKeyValue("userId", userId).addKeyValue("actorId", actorId)
         .addKeyValue("cid", requestId).addKeyValue("clientIp", clientIp).addKeyValue("details", d.encode())
         .log("security event");
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(event, uuid(userId), uuid(actorId), clip(requestId, 128), clip(clientIp, 64), d))
-        .<Void>mapEmpty()
+    return events.insert(pool, event, uuid(userId), uuid(actorId), clip(requestId, 128), clip(clientIp, 64), d)
         .recover(err -> {
           LOG.atError().addKeyValue("event", event).addKeyValue("cid", requestId).addKeyValue("error", err.getMessage())
               .log("audit event not stored");

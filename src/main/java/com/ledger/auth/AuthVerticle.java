@@ -52,7 +52,7 @@ public final class AuthVerticle extends VerticleBase {
     Clock clock = Clock.systemUTC();
     Tokens tokens = new Tokens(new TokenVerifier(vertx, jwt, clock), clock);
     UsersClient users = new UsersClient(vertx, requestTimeoutMs);
-    AuditLog audit = new AuditLog(pool);
+    AuditLog audit = new AuditLog(pool, new AuditRepository());
     SessionService sessions = new SessionService(pool, new RefreshTokenRepository(), tokens, users, audit);
     LoginService login = new LoginService(users, sessions, throttle, audit);
     UserCache cache = UserCache.of(vertx, auth.statusCacheMs(), requestTimeoutMs);

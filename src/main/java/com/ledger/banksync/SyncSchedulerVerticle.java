@@ -2,11 +2,11 @@ package com.ledger.banksync;
 
 import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.config.SyncSettings;
+import com.ledger.platform.db.AdvisoryLocks;
 import com.ledger.platform.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +43,8 @@ public final class SyncSchedulerVerticle extends VerticleBase {
   private void tick(SyncSettings settings, LoginRepository logins, SyncJobs jobs) {
     if (running) return;
     running = true;
-    pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked")
-            .execute(Tuple.of("banksync-periodic-sync"))
-            .compose(rows -> !rows.iterator().next().getBoolean("locked") ? Future.succeededFuture(0)
+    pool.withTransaction(tx -> AdvisoryLocks.tryTransactionLock(tx, "banksync-periodic-sync")
+            .compose(locked -> !locked ? Future.succeededFuture(0)
                 : logins.dueForSync(tx, BATCH, settings.failedSyncRetrySeconds()).compose(due -> {
                   Future<Integer> chain = Future.succeededFuture(0);
                   for (BankLogin l : due) {

@@ -20,6 +20,7 @@ import java.util.UUID;
 final class AccountQueries {
   private final Pool pool;
   private final AccountRepository accounts;
+  private final LedgerRepository ledger = new LedgerRepository();
 
   AccountQueries(Pool pool, AccountRepository accounts) {
     this.pool = pool;
@@ -69,7 +70,7 @@ final class AccountQueries {
     Caller c = Requests.caller(req);
     return visible(c, Requests.pathId(req)).compose(a -> {
       OffsetDateTime at = QueryParams.dateTime(req.queryParam("at"), "at");
-      return Ledger.balanceAt(pool, a.id(), at).map(b -> ApiReply.ok(new JsonObject()
+      return ledger.balanceAt(pool, a.id(), at).map(b -> ApiReply.ok(new JsonObject()
           .put("account_id", a.id().toString()).put("currency", a.currency()).put("balance", Money.format(b))
           .put("at", at == null ? null : at.toInstant().toString()), new JsonObject().put("action", "retrieved")));
     });

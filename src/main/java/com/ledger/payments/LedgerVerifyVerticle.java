@@ -7,16 +7,17 @@ import com.ledger.platform.bus.Caller;
 import com.ledger.platform.bus.Replies;
 import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.config.PaymentsConfig;
+import com.ledger.platform.db.AdvisoryLocks;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.observability.Invariants;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class LedgerVerifyVerticle extends VerticleBase {
 
   private final DbConfig db;
   private final PaymentsConfig cfg;
+  private final LedgerRepository ledger = new LedgerRepository();
   private Pool pool;
   private long timer = -1;
   private boolean running;
@@ -60,7 +62,7 @@ public final class LedgerVerifyVerticle extends VerticleBase {
     if (!c.isAdmin()) {
       return LedgerException.fail(ErrorCode.INSUFFICIENT_PERMISSIONS, "Only admins may verify the ledger");
     }
-    return pool.withTransaction(tx -> Ledger.verify(tx).compose(report -> Ledger.recordFull(tx, report).map(report)))
+    return pool.withTransaction(tx -> ledger.verify(tx).compose(report -> ledger.recordFull(tx, report).map(report)))
         .map(report -> {
       publish(report);
       return ApiReply.ok(report, new JsonObject().put("action", "verified"));
@@ -70,9 +72,8 @@ public final class LedgerVerifyVerticle extends VerticleBase {
   private void tick() {
     if (running) return;
     running = true;
-    pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked")
-            .execute(Tuple.of(LOCK_KEY))
-            .compose(rows -> rows.iterator().next().getBoolean("locked") ? periodic(tx)
+    pool.withTransaction(tx -> AdvisoryLocks.tryTransactionLock(tx, LOCK_KEY)
+            .compose(locked -> locked ? periodic(tx)
                 : Future.<JsonObject>succeededFuture(null)))
         .onComplete(ar -> {
           running = false;
@@ -89,9 +90,9 @@ public final class LedgerVerifyVerticle extends VerticleBase {
 
   /** A full run when due (and recorded as the last one), else an incremental one reported with the last full's. */
   private Future<JsonObject> periodic(SqlConnection tx) {
-    return Ledger.lastFull(tx, cfg.ledgerVerifyFullIntervalMs()).compose(last -> last.due()
-        ? Ledger.verify(tx).compose(report -> Ledger.recordFull(tx, report).map(report.put("mode", "full")))
-        : Ledger.verifyIncremental(tx).map(report -> Ledger.withLastFull(report, last).put("mode", "incremental")));
+    return ledger.lastFull(tx, cfg.ledgerVerifyFullIntervalMs()).compose(last -> last.due()
+        ? ledger.verify(tx).compose(report -> ledger.recordFull(tx, report).map(report.put("mode", "full")))
+        : ledger.verifyIncremental(tx).map(report -> withLastFull(report, last).put("mode", "incremental")));
   }
 
   private void publish(JsonObject report) {
@@ -109,4 +110,37 @@ public final class LedgerVerifyVerticle extends VerticleBase {
     if (timer >= 0) vertx.cancelTimer(timer);
     return pool.close();
   }
+
+  /**
+   * An incremental report together with the last full run's findings (which it does not recheck): the discrepancies
+   * of both (the same kind, account and entry once), their count, and the flags over both.
+   */
+  static JsonObject withLastFull(JsonObject incremental, LedgerRepository.LastFull full) {
+    JsonArray found = incremental.getJsonArray("discrepancies").copy();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Object o : found) seen.add(key((JsonObject) o));
+    long overlap = 0;
+    boolean balanced = incremental.getBoolean("balanced");
+    boolean chainIntact = incremental.getBoolean("chain_intact");
+    for (Object o : full.discrepancies()) {
+      JsonObject d = (JsonObject) o;
+      String kind = d.getString("kind");
+      if (kind.equals("chain_broken")) chainIntact = false;
+      if (kind.equals("unbalanced_entry") || kind.equals("empty_entry") || kind.equals("orphan_line")) balanced = false;
+      if (seen.contains(key(d))) {
+        overlap++;
+      } else if (found.size() < LedgerRepository.MAX_LISTED) {
+        found.add(d);
+      }
+    }
+    return incremental.copy().put("discrepancies", found).put("balanced", balanced).put("chain_intact", chainIntact)
+        .put("violations", incremental.getLong("violations") + full.violations() - overlap)
+        .put("full_violations", full.violations());
+  }
+
+  private static String key(JsonObject d) {
+    return d.getString("kind") + "|" + d.getValue("account_id") + "|" + d.getValue("entry_id");
+  }
+
+  /** The account's balance from its journal lines posted at or before {@code at} (null = all of them). */
 }

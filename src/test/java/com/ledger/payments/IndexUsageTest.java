@@ -63,8 +63,9 @@ class IndexUsageTest {
   private static final String[] REPOSITORIES = {"com.ledger.payments.PaymentRepository",
       "com.ledger.payments.AccountRepository", "com.ledger.platform.idempotency.IdempotencyRepository",
       "com.ledger.payments.SyncImportRepository", "com.ledger.users.UserRepository",
-      "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditLog", "com.ledger.platform.jobs.JobStore",
-      "com.ledger.payments.Ledger", "com.ledger.payments.ReconciliationRepository"};
+      "com.ledger.auth.RefreshTokenRepository", "com.ledger.auth.AuditRepository",
+      "com.ledger.banksync.webhooks.WebhookDeliveries", "com.ledger.platform.jobs.JobStore",
+      "com.ledger.payments.LedgerRepository", "com.ledger.payments.ReconciliationRepository"};
 
   static String db;
   static Vertx vertx;
@@ -280,19 +281,19 @@ class IndexUsageTest {
         "transactions_account_id_external_transaction_id_index");
 
     // the journal (payments/V6) and bank reconciliations (payments/V7)
-    explain("Ledger.VERIFY (every entry, line, account and completed payment, by definition)",
-        k("Ledger", "VERIFY"), p(20), new String[0],
+    explain("LedgerRepository.VERIFY (every entry, line, account and completed payment, by definition)",
+        k("LedgerRepository", "VERIFY"), p(20), new String[0],
         Set.of("journal_entries", "journal_lines", "user_bank_accounts", "user_payments"));
-    explainNested("Ledger.BALANCE_AT", k("Ledger", "BALANCE_AT"),
+    explainNested("LedgerRepository.BALANCE_AT", k("LedgerRepository", "BALANCE_AT"),
         tx -> Future.succeededFuture(p(i.heavyAccount(), dayAgo)), "journal_lines_account_seq_index");
     // payments/V14: every account (its balance, head and checkpoint: by definition), but the journal only through
     // each account's lines after its checkpoint and the primary keys of their entries and payments
-    explainNested("Ledger.VERIFY_INCREMENTAL (every account; new lines, their entries and payments by key)",
-        k("Ledger", "VERIFY_INCREMENTAL"), tx -> Future.succeededFuture(p(20)),
+    explainNested("LedgerRepository.VERIFY_INCREMENTAL (every account; new lines, their entries and payments by key)",
+        k("LedgerRepository", "VERIFY_INCREMENTAL"), tx -> Future.succeededFuture(p(20)),
         Set.of("user_bank_accounts", "ledger_verify_accounts"), "journal_lines_account_seq_index",
         "journal_lines_pkey", "journal_entries_pkey", "user_payments_pkey");
-    explain("Ledger.LAST_FULL (one row)", k("Ledger", "LAST_FULL"), p(3_600_000L));
-    explain("Ledger.RECORD_FULL (one row)", k("Ledger", "RECORD_FULL"), p(0L, new JsonArray()));
+    explain("LedgerRepository.LAST_FULL (one row)", k("LedgerRepository", "LAST_FULL"), p(3_600_000L));
+    explain("LedgerRepository.RECORD_FULL (one row)", k("LedgerRepository", "RECORD_FULL"), p(0L, new JsonArray()));
     UUID reconciliation = UUID.randomUUID();
     String reconciliations = "reconciliations_pkey";
     explain("ReconciliationRepository.LOGIN", k("ReconciliationRepository", "LOGIN"), p(i.login()), "user_bank_logins_pkey");
@@ -373,7 +374,7 @@ class IndexUsageTest {
         p(i.heavyUser(), i.family(), "logout_all"), "refresh_tokens_user_id_index");
     explain("RefreshTokenRepository.PURGE", k("RefreshTokenRepository", "PURGE"), none,
         "refresh_tokens_expires_at_index");
-    explain("AuditLog.INSERT", k("AuditLog", "INSERT"),
+    explain("AuditRepository.INSERT", k("AuditRepository", "INSERT"),
         p("logout", i.heavyUser(), i.heavyUser(), "cid", "127.0.0.1", new JsonObject()));
 
     // banksync (statements written inline in their methods, copied here)
@@ -434,14 +435,8 @@ class IndexUsageTest {
         UPDATE banksync.user_bank_logins SET status = 'ERROR', status_reason = $2,
             status_changed_at = date_trunc('second', now()), updated_at = date_trunc('second', now())
         WHERE id = $1""", p(i.login(), "bank_api_error"), login);
-    explain("WebhookDeliveries.record", """
-        INSERT INTO banksync.webhook_deliveries (webhook_id, provider, received_at, expires_at)
-        VALUES ($1, $2, date_trunc('second', now()), date_trunc('second', now()) + make_interval(hours => $3))
-        ON CONFLICT (webhook_id) DO UPDATE SET provider = EXCLUDED.provider, received_at = EXCLUDED.received_at,
-            expires_at = EXCLUDED.expires_at
-        WHERE banksync.webhook_deliveries.expires_at <= now()
-        RETURNING webhook_id""", p("wh-1", "payments", 24), "webhook_deliveries_pkey");
-    explain("WebhookDeliveries.prune", "DELETE FROM banksync.webhook_deliveries WHERE expires_at <= now()", none,
+    explain("WebhookDeliveries.RECORD", k("WebhookDeliveries", "RECORD"), p("wh-1", "payments", 24), "webhook_deliveries_pkey");
+    explain("WebhookDeliveries.PRUNE", k("WebhookDeliveries", "PRUNE"), none,
         "webhook_deliveries_expires_at_index");
 
     // jobs

@@ -4,10 +4,11 @@
  *
  * <h2>The repository convention</h2>
  * Each context's SQL lives in its {@code *Repository} classes (and the job store's, {@code JobStore}), written one
- * way, and every one of them follows it: users ({@code UserRepository}), auth ({@code RefreshTokenRepository}),
- * banksync ({@code LoginRepository}, {@code BankRepository}), payments ({@code PaymentRepository},
- * {@code AccountRepository}, {@code ReconciliationRepository}, {@code SyncImportRepository}), jobs ({@code JobStore})
- * and idempotency ({@code IdempotencyRepository}). The one instance is made where its callers are wired (a verticle,
+ * way, and every one of them follows it: users ({@code UserRepository}), auth ({@code RefreshTokenRepository},
+ * {@code AuditRepository}), banksync ({@code LoginRepository}, {@code BankRepository}, {@code WebhookDeliveries}),
+ * payments ({@code PaymentRepository}, {@code AccountRepository}, {@code LedgerRepository},
+ * {@code ReconciliationRepository}, {@code SyncImportRepository}), jobs ({@code JobStore}) and idempotency
+ * ({@code IdempotencyRepository}). The one instance is made where its callers are wired (a verticle,
  * a service's constructor) and passed in; a class
  * every context calls statically ({@code Jobs}) or that is made outside its package ({@code Idempotency},
  * {@code PaymentRetryGuard}, {@code ReconciliationRetryGuard}) holds its own, which is the same thing: the repository
@@ -39,16 +40,12 @@
  *   <li><b>Row mappers of a record</b> ({@code Payment.from(Row)}, {@code Account.from}, {@code LedgerEntry.from},
  *       {@code Job.from}, {@code BankLogin.from}, {@code PaymentRepository.Outcome.from}) take a {@code Row}: they are
  *       the mapping "beside the SQL", called only by repositories; no {@code Row} leaves a repository.</li>
- *   <li>Not yet moved (the list is the to-do, keep it short): {@code payments.Ledger} (static: the journal
- *       verification, run after a session setting on the same connection, and balance-at; records and JSON out, no
- *       {@code Row}); {@code auth.AuditLog} (holds the pool; one INSERT, with its log line);
- *       {@code banksync.webhooks.WebhookDeliveries} (stateless, the client first, but its two statements inline); the
- *       advisory-lock one-liners of {@code LedgerVerifyVerticle} and {@code SyncSchedulerVerticle}. The
- *       {@code SELECT 1} probe of {@code HealthRoutes} is not data access.</li>
+ *   <li><b>Platform one-liners</b> that are not data access: the transaction-scoped advisory lock of periodic work
+ *       ({@link com.ledger.platform.db.AdvisoryLocks}) and the {@code SELECT 1} readiness probe of {@code HealthRoutes}.</li>
  * </ul>
  * Named parameters (vertx-sql-client-templates) were weighed and not taken: the statements of users, auth and banksync
- * have at most nine parameters, several of them often null ({@code Map.of} refuses null, so each call would need a {@code HashMap}), and mapping
- * rows to records through the templates needs code generation or jackson-databind at runtime; the positional
+ * have at most nine parameters, several of them often null ({@code Map.of} refuses null, so each call would need a
+ * {@code HashMap}), and mapping rows to records through the templates needs code generation or jackson-databind at runtime; the positional
  * {@code Tuple} is shorter here.
  */
 package com.ledger.platform.db;

@@ -15,7 +15,7 @@ import java.util.UUID;
  * The double-entry journal (payments/V6): its invariants checked ({@code payments.ledger_verify()}) and an account's
  * balance at an instant. Entries are written only by the database (the posting function and the opening trigger).
  */
-final class Ledger {
+final class LedgerRepository {
   /** At most this many discrepancies are listed (all are counted). */
   static final int MAX_LISTED = 1000;
 
@@ -51,14 +51,12 @@ final class Ledger {
   /** What the last full run found, and whether the periodic job runs a full one next. */
   record LastFull(long violations, JsonArray discrepancies, boolean due) {}
 
-  private Ledger() {}
-
   /**
    * {@code {balanced, chain_intact, entries_checked, accounts_checked, violations, discrepancies: [{kind, account_id,
    * entry_id, expected, actual}]}}. Call it in a transaction: JIT is turned off for it first (compiling this plan
    * took longer than what it saves: 0.3-1 s more on a 40k-line journal).
    */
-  static Future<JsonObject> verify(SqlConnection tx) {
+  Future<JsonObject> verify(SqlConnection tx) {
     return tx.query(NO_JIT).execute().compose(v -> tx.preparedQuery(VERIFY).execute(Tuple.of(MAX_LISTED))).map(rows -> {
       Row r = rows.iterator().next();
       JsonArray found = new JsonArray(r.getString("discrepancies"));
@@ -73,12 +71,12 @@ final class Ledger {
    * checkpoints_advanced, checkpoints_dropped, violations, balanced, chain_intact, discrepancies}}, the discrepancies as
    * in {@link #verify}. Found only among what it rechecks (see the migration): it is paired with the last full run.
    */
-  static Future<JsonObject> verifyIncremental(SqlClient db) {
+  Future<JsonObject> verifyIncremental(SqlClient db) {
     return db.preparedQuery(VERIFY_INCREMENTAL).execute(Tuple.of(MAX_LISTED))
         .map(rows -> new JsonObject(rows.iterator().next().getString("report")));
   }
 
-  static Future<LastFull> lastFull(SqlClient db, long fullEveryMs) {
+  Future<LastFull> lastFull(SqlClient db, long fullEveryMs) {
     return db.preparedQuery(LAST_FULL).execute(Tuple.of(fullEveryMs)).map(rows -> {
       Row r = rows.iterator().next();
       return new LastFull(r.getLong("full_violations"), new JsonArray(r.getString("discrepancies")), r.getBoolean("due"));
@@ -86,44 +84,12 @@ final class Ledger {
   }
 
   /** Keep a full run's outcome ({@link #verify}'s report) until the next full run. */
-  static Future<Void> recordFull(SqlClient db, JsonObject report) {
+  Future<Void> recordFull(SqlClient db, JsonObject report) {
     return db.preparedQuery(RECORD_FULL)
         .execute(Tuple.of(report.getLong("violations"), report.getJsonArray("discrepancies"))).mapEmpty();
   }
 
-  /**
-   * An incremental report together with the last full run's findings (which it does not recheck): the discrepancies
-   * of both (the same kind, account and entry once), their count, and the flags over both.
-   */
-  static JsonObject withLastFull(JsonObject incremental, LastFull full) {
-    JsonArray found = incremental.getJsonArray("discrepancies").copy();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (Object o : found) seen.add(key((JsonObject) o));
-    long overlap = 0;
-    boolean balanced = incremental.getBoolean("balanced");
-    boolean chainIntact = incremental.getBoolean("chain_intact");
-    for (Object o : full.discrepancies()) {
-      JsonObject d = (JsonObject) o;
-      String kind = d.getString("kind");
-      if (kind.equals("chain_broken")) chainIntact = false;
-      if (kind.equals("unbalanced_entry") || kind.equals("empty_entry") || kind.equals("orphan_line")) balanced = false;
-      if (seen.contains(key(d))) {
-        overlap++;
-      } else if (found.size() < MAX_LISTED) {
-        found.add(d);
-      }
-    }
-    return incremental.copy().put("discrepancies", found).put("balanced", balanced).put("chain_intact", chainIntact)
-        .put("violations", incremental.getLong("violations") + full.violations() - overlap)
-        .put("full_violations", full.violations());
-  }
-
-  private static String key(JsonObject d) {
-    return d.getString("kind") + "|" + d.getValue("account_id") + "|" + d.getValue("entry_id");
-  }
-
-  /** The account's balance from its journal lines posted at or before {@code at} (null = all of them). */
-  static Future<BigDecimal> balanceAt(SqlClient db, UUID accountId, OffsetDateTime at) {
+  Future<BigDecimal> balanceAt(SqlClient db, UUID accountId, OffsetDateTime at) {
     return db.preparedQuery(BALANCE_AT).execute(Tuple.of(accountId, at))
         .map(rows -> rows.iterator().next().getBigDecimal("balance"));
   }
