@@ -16,11 +16,16 @@ RUN ./mvnw -B -DskipTests -DskipEmbeddedPostgres package
 
 # ---- runtime -----------------------------------------------------------------------------------------
 FROM eclipse-temurin:21-jre
+# /app is the node's own: bin/ledger keeps the class archive next to the jar (issue 8, time to ready; Java 21 here:
+# a dynamic CDS archive, /app/ledgerbank.<java version>.jsa, written when a container's first node stops and used
+# by its later starts). A read-only /app only goes without it.
 RUN groupadd --system --gid 10001 ledger \
- && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin ledger
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin ledger \
+ && install -d -o 10001 -g 10001 /app
 WORKDIR /app
 # bin/ledger start: java with the Hazelcast module flags, conf/jvm.options (heap 128-192 MB, metaspace, code cache,
-# direct memory, thread stacks and the parallel collector, to keep a node under 300 MB RSS; copied with conf/ below), then $JAVA_OPTS,
+# direct memory, thread stacks and the parallel collector, to keep a node under 300 MB RSS; copied with conf/ below),
+# the class archive, then $JAVA_OPTS,
 # and -jar /app/ledgerbank.jar with the container's arguments (e.g. --help).
 COPY --chown=10001:10001 bin/ledger /app/bin/ledger
 COPY --from=build --chown=10001:10001 /build/target/ledgerbank.jar /app/ledgerbank.jar

@@ -25,6 +25,8 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -97,6 +99,19 @@ public final class LedgerApp {
   }
 
   private static LedgerApp start(AppConfig cfg, DatabaseChoice database, long t0) {
+    // Flyway (blocking JDBC, most of the time to ready on a fresh database) runs on its own threads while Vert.x
+    // starts and the contract is parsed.
+    CompletableFuture<Migrations.Result> migration = CompletableFuture.supplyAsync(() -> Migrations.migrate(cfg.db()),
+        r -> Thread.ofPlatform().name("ledger-migrations").daemon().start(r));
+    try {
+      return start(cfg, database, t0, migration);
+    } finally {
+      settled(migration);  // a failed start leaves no migration running
+    }
+  }
+
+  private static LedgerApp start(AppConfig cfg, DatabaseChoice database, long t0,
+      CompletableFuture<Migrations.Result> migration) {
     String registry = "ledger-" + cfg.nodeName() + "-" + System.identityHashCode(cfg);
     HazelcastClusterManager cm = cfg.cluster().enabled() ? ClusterSetup.manager(cfg.cluster()) : null;
     // Vert.x's own per-request HTTP server meters are off: the edge records http_server_requests itself (Metrics),
@@ -115,15 +130,15 @@ public final class LedgerApp {
     } else {
       vertxFuture = Future.succeededFuture(builder.with(options).build());
     }
-    // The contract is parsed as soon as Vert.x is up, while Flyway (blocking JDBC) runs on this thread.
+    // The contract is parsed as soon as Vert.x is up, while Flyway runs.
     Future<ContractLoader.Loaded> contract = vertxFuture.compose(v -> cfg.hasRole("http")
         ? ContractLoader.load(v, cfg.http().contract()) : Future.succeededFuture());
     Migrations.Result migrated;
     try {
-      migrated = Migrations.migrate(cfg.db());
-    } catch (Throwable e) {
+      migrated = settled(migration).join();
+    } catch (CompletionException e) {
       vertxFuture.onSuccess(Vertx::close);
-      throw e;
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
     Vertx vertx = vertxFuture.await();
     BusCodecs.register(vertx);
@@ -144,6 +159,16 @@ public final class LedgerApp {
       closeQuietly(vertx);
       throw e;
     }
+  }
+
+  /** Waits until the migration has finished, either way. */
+  private static <T> CompletableFuture<T> settled(CompletableFuture<T> migration) {
+    try {
+      migration.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      // its outcome is read by the caller
+    }
+    return migration;
   }
 
   /** Undeploys everything and leaves the cluster, bounded so that a failed start still exits within seconds. */

@@ -6,8 +6,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.postgresql.util.PSQLException;
@@ -15,11 +21,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flyway, one slice at a time: each slice is its own PostgreSQL schema with its own history table, migrated in
- * the order that lets later slices declare foreign keys into earlier ones. Blocking: call it off the event loop.
+ * Flyway, per slice: each slice is its own PostgreSQL schema with its own history table. A slice migrates once the
+ * slices it depends on ({@link #AFTER}: those its migrations reference, e.g. by a foreign key) have, and independent
+ * slices migrate concurrently, each on its own connection (at start-up this is most of the time to ready on a fresh
+ * database). On a restart with nothing to migrate ({@link AppliedMigrations}: every history already holds exactly
+ * this build's scripts, checksums included) Flyway is not started at all. Blocking: call it off the event loop.
  */
 public final class Migrations {
   public static final List<String> SLICES = List.of("users", "auth", "banksync", "payments", "jobs");
+  /**
+   * The slices each slice's migrations may reference (foreign keys, SQL-language function bodies): it migrates after
+   * them. {@code MigrationOrderTest} checks every cross-schema reference in the migrations against this.
+   */
+  public static final Map<String, List<String>> AFTER = Map.of(
+      "users", List.of(),
+      "auth", List.of("users"),
+      "banksync", List.of("users"),
+      "payments", List.of("users", "banksync"),
+      "jobs", List.of("users"));
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   private Migrations() {}
@@ -30,24 +49,69 @@ public final class Migrations {
     var o = Pools.connectOptions(cfg);
     if (cfg.createDatabase()) createDatabaseIfMissing(cfg);
     checkReachable(cfg);
+    String url = Pools.jdbcUrl(o);
+    try (Connection c = connect(url, o.getUser(), o.getPassword(), cfg.connectTimeoutMs())) {
+      if (AppliedMigrations.upToDate(c, SLICES)) {  // a restart: nothing to migrate, Flyway's set-up skipped
+        LOG.atInfo().addKeyValue("slices", SLICES.size()).log("migrations up to date");
+        return new Result(0, SLICES.stream().map(s -> s + "@current").toList());
+      }
+    } catch (SQLException e) {
+      // reachable a moment ago: Flyway reports whatever this is
+    }
+    Map<String, CompletableFuture<MigrateResult>> done = new HashMap<>();
+    ExecutorService threads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "ledger-migrations");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (String slice : SLICES) {  // every slice after those it depends on: SLICES lists them first
+        CompletableFuture<?>[] before = AFTER.get(slice).stream().map(done::get).toArray(CompletableFuture[]::new);
+        done.put(slice, CompletableFuture.allOf(before)
+            .thenApplyAsync(x -> migrate(slice, url, o.getUser(), o.getPassword()), threads));
+      }
+      // every slice settles (none left running DDL) before a failure is reported
+      CompletableFuture.allOf(done.values().stream().map(f -> f.handle((r, e) -> null))
+          .toArray(CompletableFuture[]::new)).join();
+    } finally {
+      threads.shutdown();
+    }
     int executed = 0;
     List<String> versions = new ArrayList<>();
     for (String slice : SLICES) {
-      MigrateResult r = Flyway.configure()
-          .dataSource(Pools.jdbcUrl(o), o.getUser(), o.getPassword())
-          .schemas(slice)
-          .createSchemas(true)
-          .locations("classpath:db/migration/" + slice)
-          .table("flyway_schema_history")
-          .connectRetries(0)
-          .load()
-          .migrate();
+      MigrateResult r = result(done.get(slice));
       executed += r.migrationsExecuted;
       versions.add(slice + "@" + r.targetSchemaVersion);
-      LOG.atInfo().addKeyValue("slice", slice).addKeyValue("executed", r.migrationsExecuted)
-          .addKeyValue("version", r.targetSchemaVersion).log("migrations applied");
     }
     return new Result(executed, versions);
+  }
+
+  private static MigrateResult migrate(String slice, String url, String user, String password) {
+    MigrateResult r = Flyway.configure()
+        .dataSource(url, user, password)
+        .schemas(slice)
+        .createSchemas(true)
+        .locations("classpath:db/migration/" + slice)
+        .table("flyway_schema_history")
+        .connectRetries(0)
+        .load()
+        .migrate();
+    LOG.atInfo().addKeyValue("slice", slice).addKeyValue("executed", r.migrationsExecuted)
+        .addKeyValue("version", r.targetSchemaVersion).log("migrations applied");
+    return r;
+  }
+
+  /** A slice's result, or its own failure (not the "a slice it depends on failed" wrapper) rethrown as it was. */
+  private static MigrateResult result(CompletableFuture<MigrateResult> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e;
+      while (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
+      if (cause instanceof RuntimeException r) throw r;
+      if (cause instanceof Error err) throw err;
+      throw e;
+    }
   }
 
   /** Fail fast, naming the key, when the database cannot be reached. */

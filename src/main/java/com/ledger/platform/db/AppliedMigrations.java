@@ -1,0 +1,128 @@
+package com.ledger.platform.db;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * The cheap check before Flyway on a restart: does every slice's history already hold exactly the migrations packaged
+ * with this build, each applied successfully with the checksum Flyway records (CRC32 of the script's lines)? Then
+ * there is nothing to migrate or validate and Flyway, most of whose time on an up-to-date database is its own set-up,
+ * is skipped. Anything else (a fresh database, a pending, failed or changed migration, a history row of a kind this
+ * does not know, migrations that cannot be listed) answers no, and Flyway runs as always.
+ */
+final class AppliedMigrations {
+  private static final Pattern VERSIONED = Pattern.compile("V\\d+(\\.\\d+)*__[^/]+\\.sql");
+
+  private AppliedMigrations() {}
+
+  /** Whether {@code slices} are all migrated to exactly this build's scripts. */
+  static boolean upToDate(Connection c, List<String> slices) {
+    Optional<Map<String, Map<String, Integer>>> applied = applied(c, slices);
+    if (applied.isEmpty()) return false;
+    Optional<Map<String, Map<String, Integer>>> packaged = packaged(slices);
+    return packaged.isPresent() && packaged.get().equals(applied.get());
+  }
+
+  /** Per slice, script → checksum of its applied migrations; empty when a history is missing or not all plain. */
+  static Optional<Map<String, Map<String, Integer>>> applied(Connection c, List<String> slices) {
+    StringBuilder sql = new StringBuilder();
+    for (String slice : slices) {
+      if (!sql.isEmpty()) sql.append(" UNION ALL ");
+      sql.append("SELECT '").append(slice).append("', type, script, checksum, success, version FROM ")
+          .append(slice).append(".flyway_schema_history");
+    }
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    slices.forEach(s -> out.put(s, new HashMap<>()));
+    try (var st = c.createStatement(); var rs = st.executeQuery(sql.toString())) {
+      while (rs.next()) {
+        String type = rs.getString(2);
+        if (!rs.getBoolean(5)) return Optional.empty();
+        if ("SCHEMA".equals(type)) continue;  // the marker of the schema Flyway created
+        int checksum = rs.getInt(4);
+        if (!"SQL".equals(type) || rs.wasNull() || rs.getString(6) == null) return Optional.empty();
+        if (out.get(rs.getString(1)).put(rs.getString(3), checksum) != null) return Optional.empty();
+      }
+    } catch (SQLException e) {
+      return Optional.empty();  // no history yet (a fresh database), or one this does not know
+    }
+    return Optional.of(out);
+  }
+
+  /** Per slice, script → checksum of the packaged migrations; empty when they cannot be listed or are not all plain. */
+  static Optional<Map<String, Map<String, Integer>>> packaged(List<String> slices) {
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    ClassLoader loader = AppliedMigrations.class.getClassLoader();
+    try {
+      for (String slice : slices) {
+        String folder = "db/migration/" + slice + "/";
+        URL url = loader.getResource(folder);
+        if (url == null) return Optional.empty();
+        List<String> names = list(url, folder);
+        if (names == null) return Optional.empty();
+        Map<String, Integer> scripts = new HashMap<>();
+        for (String name : names) {
+          if (!VERSIONED.matcher(name).matches()) return Optional.empty();  // repeatable, undo, Java: Flyway's job
+          try (InputStream in = loader.getResourceAsStream(folder + name)) {
+            if (in == null) return Optional.empty();
+            scripts.put(name, checksum(in));
+          }
+        }
+        out.put(slice, scripts);
+      }
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
+    return Optional.of(out);
+  }
+
+  /** The file names directly in {@code folder} (a directory on the class path, or one in a jar); null otherwise. */
+  private static List<String> list(URL url, String folder) throws IOException, URISyntaxException {
+    if ("file".equals(url.getProtocol())) {
+      try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+        return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+      }
+    }
+    if ("jar".equals(url.getProtocol()) && url.openConnection() instanceof JarURLConnection jar) {
+      jar.setUseCaches(false);
+      try (JarFile file = jar.getJarFile()) {
+        return file.stream().map(JarEntry::getName)
+            .filter(n -> n.startsWith(folder) && n.length() > folder.length() && n.indexOf('/', folder.length()) < 0)
+            .map(n -> n.substring(folder.length())).toList();
+      }
+    }
+    return null;
+  }
+
+  /** Flyway's checksum of a script: CRC32 over its lines as UTF-8, without line ends or a leading byte-order mark. */
+  static int checksum(InputStream in) throws IOException {
+    CRC32 crc = new CRC32();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      if (line != null && line.startsWith("\uFEFF")) line = line.substring(1);
+      while (line != null) {
+        crc.update(line.getBytes(StandardCharsets.UTF_8));
+        line = r.readLine();
+      }
+    }
+    return (int) crc.getValue();
+  }
+}

@@ -1,0 +1,82 @@
+package com.ledger.platform.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ledger.platform.config.AppConfig;
+import com.ledger.support.TestApp;
+import com.ledger.support.TestDatabase;
+import java.sql.Connection;
+import java.util.Map;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A restart skips Flyway only when every slice's history holds exactly this build's migrations, checksums included;
+ * anything else goes through Flyway as before (which migrates what is pending and refuses a changed script).
+ */
+class AppliedMigrationsTest {
+
+  @Test
+  void a_migrated_database_is_up_to_date_with_the_checksums_flyway_recorded() throws Exception {
+    String db = TestDatabase.fresh();
+    try (Connection c = TestDatabase.jdbc(db)) {
+      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).as("fresh database").isFalse();
+      Migrations.migrate(config(db).db());
+      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isTrue();
+      assertThat(Migrations.migrate(config(db).db()).executed()).isZero();
+    } finally {
+      TestDatabase.drop(db);
+    }
+  }
+
+  @Test
+  void a_pending_migration_is_run_by_flyway() throws Exception {
+    String db = TestDatabase.fresh();
+    try (Connection c = TestDatabase.jdbc(db)) {
+      Migrations.migrate(config(db).db());
+      // as if this build brought the payments slice's last migration: the history does not have it yet
+      try (var st = c.createStatement()) {
+        st.execute("DELETE FROM payments.flyway_schema_history WHERE installed_rank = "
+            + "(SELECT max(installed_rank) FROM payments.flyway_schema_history)");
+      }
+      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
+    } finally {
+      TestDatabase.drop(db);
+    }
+  }
+
+  @Test
+  void a_changed_script_is_still_refused_by_flyway_validation() throws Exception {
+    String db = TestDatabase.fresh();
+    try (Connection c = TestDatabase.jdbc(db)) {
+      Migrations.migrate(config(db).db());
+      try (var st = c.createStatement()) {
+        st.execute("UPDATE users.flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+      }
+      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
+      assertThatThrownBy(() -> Migrations.migrate(config(db).db())).isInstanceOf(FlywayException.class)
+          .hasMessageContaining("checksum");
+    } finally {
+      TestDatabase.drop(db);
+    }
+  }
+
+  @Test
+  void a_failed_migration_in_the_history_is_not_up_to_date() throws Exception {
+    String db = TestDatabase.fresh();
+    try (Connection c = TestDatabase.jdbc(db)) {
+      Migrations.migrate(config(db).db());
+      try (var st = c.createStatement()) {
+        st.execute("UPDATE jobs.flyway_schema_history SET success = false WHERE version = '1'");
+      }
+      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
+    } finally {
+      TestDatabase.drop(db);
+    }
+  }
+
+  private static AppConfig config(String db) {
+    return TestApp.config(TestApp.settings(Map.of("db.url", db)));
+  }
+}
