@@ -52,7 +52,8 @@ public final class SandboxBankVerticle extends VerticleBase {
     faults = new SandboxFaults(cfg.latencyMs(), cfg.errorRate());
     api = new SandboxApi(cfg, tokens, http, faults);
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    // no file uploads: the default handler would create file-uploads/ in the working directory and write parts there
+    router.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.post(BankProtocol.TOKEN_PATH).handler(this::faults).handler(api::token);
     router.get(BankProtocol.ACCOUNTS_PATH).handler(this::faults).handler(api::accounts);
     router.get(BankProtocol.TRANSACTIONS_PATH).handler(this::faults).handler(api::transactions);
