@@ -89,6 +89,7 @@ final class LedgerRepository {
         .execute(Tuple.of(report.getLong("violations"), report.getJsonArray("discrepancies"))).mapEmpty();
   }
 
+  /** The account's balance from its journal lines posted at or before {@code at} (null = all of them). */
   Future<BigDecimal> balanceAt(SqlClient db, UUID accountId, OffsetDateTime at) {
     return db.preparedQuery(BALANCE_AT).execute(Tuple.of(accountId, at))
         .map(rows -> rows.iterator().next().getBigDecimal("balance"));

@@ -141,6 +141,4 @@ public final class LedgerVerifyVerticle extends VerticleBase {
   private static String key(JsonObject d) {
     return d.getString("kind") + "|" + d.getValue("account_id") + "|" + d.getValue("entry_id");
   }
-
-  /** The account's balance from its journal lines posted at or before {@code at} (null = all of them). */
 }
