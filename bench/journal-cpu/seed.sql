@@ -1,20 +1,6 @@
--- 100 users with one account each, 5,000 postings of history (through the current posting function), then 2,000
--- PENDING payments spread over the accounts ('spread n') and 2,000 on the first account ('hot n').
-INSERT INTO users.users (email, full_name, role, status, password_hash)
-SELECT 'b' || i || '@example.com', 'B ' || i, 'user', 'ACTIVE', 'x' FROM generate_series(1, 100) i;
-INSERT INTO banksync.banks (name, country, code, status) VALUES ('Bench', 'US', 'BENCH', 'ACTIVE');
-INSERT INTO banksync.bank_branches (name, country, bank_id) SELECT 'Br', 'US', id FROM banksync.banks;
-INSERT INTO banksync.user_bank_logins (username, status, user_id, bank_branch_id)
-SELECT 'l' || u.email, 'ACTIVE', u.id, (SELECT id FROM banksync.bank_branches LIMIT 1) FROM users.users u;
-INSERT INTO payments.user_bank_accounts (currency, account_type, balance, last_four, account_name, status,
-    user_bank_login_id, user_id)
-SELECT 'USD', 'CHECKING', 1000000, '1234', 'A', 'ACTIVE', l.id, l.user_id FROM banksync.user_bank_logins l;
+-- After bench/posted-history.sql (100 accounts, 5,000 postings of history, through the current posting function):
+-- 2,000 PENDING payments spread over the accounts ('spread n') and 2,000 on the first account ('hot n').
 CREATE TEMP VIEW acc AS SELECT id, user_id, row_number() OVER (ORDER BY id) - 1 AS k FROM payments.user_bank_accounts;
-INSERT INTO payments.user_payments (amount, direction, description, payment_type, user_bank_account_id, user_id)
-SELECT 1 + i % 50, CASE WHEN i % 2 = 0 THEN 'CREDIT' ELSE 'DEBIT' END, 'history ' || i, 'PAYMENT', a.id, a.user_id
-  FROM generate_series(1, 5000) i JOIN acc a ON a.k = i % 100;
-SELECT count((payments.process_payment(id, user_id, true, 1e9, '{}'::jsonb, 1e9, 5)).reason)
-  FROM payments.user_payments WHERE status = 'PENDING';
 INSERT INTO payments.user_payments (amount, direction, description, payment_type, user_bank_account_id, user_id)
 SELECT 1 + i % 50, CASE WHEN i % 2 = 0 THEN 'CREDIT' ELSE 'DEBIT' END, 'spread ' || i, 'PAYMENT', a.id, a.user_id
   FROM generate_series(1, 2000) i JOIN acc a ON a.k = i % 100;

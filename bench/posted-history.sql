@@ -1,5 +1,6 @@
 -- :accounts users with one account each and :postings payments posted through the posting function (each a journal
--- entry of two lines): about 2 × :postings + 2 × :accounts journal lines.
+-- entry of two lines): about 2 × :postings + 2 × :accounts journal lines. The seed of bench/ledger-verify and of
+-- bench/journal-cpu (psql -v accounts=N -v postings=M -f bench/posted-history.sql).
 INSERT INTO users.users (email, full_name, role, status, password_hash)
 SELECT 'v' || i || '@example.com', 'V ' || i, 'user', 'ACTIVE', 'x' FROM generate_series(1, :accounts) i;
 INSERT INTO banksync.banks (name, country, code, status) VALUES ('Bench', 'US', 'BENCH', 'ACTIVE');
