@@ -20,11 +20,12 @@ import java.util.UUID;
 final class AccountQueries {
   private final Pool pool;
   private final AccountRepository accounts;
-  private final LedgerRepository ledger = new LedgerRepository();
+  private final LedgerRepository ledger;
 
-  AccountQueries(Pool pool, AccountRepository accounts) {
+  AccountQueries(Pool pool, AccountRepository accounts, LedgerRepository ledger) {
     this.pool = pool;
     this.accounts = accounts;
+    this.ledger = ledger;
   }
 
   /** The caller's own accounts, every status (admins too see only their own). */

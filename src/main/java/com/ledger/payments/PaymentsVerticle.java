@@ -43,7 +43,7 @@ public final class PaymentsVerticle extends VerticleBase {
     PaymentService service = new PaymentService(vertx, pool, payments, paymentRepository, accountRepository);
     Idempotency keys = new Idempotency(vertx, pool, payments.idempotency());
     PaymentQueries queries = new PaymentQueries(pool, payments, paymentRepository, accountRepository);
-    AccountQueries accounts = new AccountQueries(pool, accountRepository);
+    AccountQueries accounts = new AccountQueries(pool, accountRepository, new LedgerRepository());
     List<Future<Void>> registered = new ArrayList<>();
     EventBus bus = vertx.eventBus();
     serve(bus, registered, PaymentsApi.CREATE, service::create);

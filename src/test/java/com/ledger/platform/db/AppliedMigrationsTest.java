@@ -31,49 +31,53 @@ class AppliedMigrationsTest {
   }
 
   @Test
-  void a_pending_migration_is_run_by_flyway() throws Exception {
-    String db = TestDatabase.fresh();
-    try (Connection c = TestDatabase.jdbc(db)) {
-      Migrations.migrate(config(db).db());
+  void a_pending_migration_is_not_up_to_date() throws Exception {
+    onMigratedDatabase((db, c) -> {
       // as if this build brought the payments slice's last migration: the history does not have it yet
       try (var st = c.createStatement()) {
         st.execute("DELETE FROM payments.flyway_schema_history WHERE installed_rank = "
             + "(SELECT max(installed_rank) FROM payments.flyway_schema_history)");
       }
       assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
-    } finally {
-      TestDatabase.drop(db);
-    }
+    });
   }
 
   @Test
   void a_changed_script_is_still_refused_by_flyway_validation() throws Exception {
-    String db = TestDatabase.fresh();
-    try (Connection c = TestDatabase.jdbc(db)) {
-      Migrations.migrate(config(db).db());
+    onMigratedDatabase((db, c) -> {
       try (var st = c.createStatement()) {
         st.execute("UPDATE users.flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
       }
       assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
       assertThatThrownBy(() -> Migrations.migrate(config(db).db())).isInstanceOf(FlywayException.class)
           .hasMessageContaining("checksum");
+    });
+  }
+
+  @Test
+  void a_failed_migration_in_the_history_is_not_up_to_date() throws Exception {
+    onMigratedDatabase((db, c) -> {
+      try (var st = c.createStatement()) {
+        st.execute("UPDATE jobs.flyway_schema_history SET success = false WHERE version = '1'");
+      }
+      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
+    });
+  }
+
+  /** {@code test} on a fresh database migrated by this build (its URL and a connection), dropped afterwards. */
+  private static void onMigratedDatabase(MigratedDatabaseTest test) throws Exception {
+    String db = TestDatabase.fresh();
+    try (Connection c = TestDatabase.jdbc(db)) {
+      Migrations.migrate(config(db).db());
+      test.run(db, c);
     } finally {
       TestDatabase.drop(db);
     }
   }
 
-  @Test
-  void a_failed_migration_in_the_history_is_not_up_to_date() throws Exception {
-    String db = TestDatabase.fresh();
-    try (Connection c = TestDatabase.jdbc(db)) {
-      Migrations.migrate(config(db).db());
-      try (var st = c.createStatement()) {
-        st.execute("UPDATE jobs.flyway_schema_history SET success = false WHERE version = '1'");
-      }
-      assertThat(AppliedMigrations.upToDate(c, Migrations.SLICES)).isFalse();
-    } finally {
-      TestDatabase.drop(db);
-    }
+  @FunctionalInterface
+  private interface MigratedDatabaseTest {
+    void run(String db, Connection c) throws Exception;
   }
 
   private static AppConfig config(String db) {
