@@ -71,6 +71,14 @@ class ReconciliationFailureTest {
     return got.data();
   }
 
+  /** A user with a connected bank login, and an admin. */
+  private record Owned(TestUsers.User user, TestUsers.User admin, UUID login) {}
+
+  private static Owned owned(BankFixtures f) {
+    TestUsers.User u = f.user("user");
+    return new Owned(u, f.user("admin"), f.connected(u, f.bank("US"), username()));
+  }
+
   private static void assertFailed(JsonObject run, String reason) {
     assertThat(run.getString("status")).as(run.encode()).isEqualTo("FAILED");
     assertThat(run.getString("failure_reason")).as(run.encode()).isEqualTo(reason);
@@ -80,9 +88,9 @@ class ReconciliationFailureTest {
 
   @Test
   void a_run_whose_job_is_dead_lettered_fails_and_the_admin_retry_completes_it() {
-    TestUsers.User u = fx.user("user");
-    TestUsers.User admin = fx.user("admin");
-    UUID login = fx.connected(u, fx.bank("US"), username());
+    Owned o = owned(fx);
+    TestUsers.User admin = o.admin();
+    UUID login = o.login();
     // the bank rejects the data calls (and the retry after a token refresh): bank_credentials_invalid, not retried
     fx.faults(new JsonObject().put("fail", new JsonObject().put("path", "/accounts").put("status", 401).put("count", 10)));
     JsonObject run = schedule(app, admin, login);
@@ -110,9 +118,9 @@ class ReconciliationFailureTest {
 
   @Test
   void a_run_whose_node_crashed_and_whose_rescue_gives_up_fails_with_timeout() {
-    TestUsers.User u = fx.user("user");
-    TestUsers.User admin = fx.user("admin");
-    UUID login = fx.connected(u, fx.bank("US"), username());
+    Owned o = owned(fx);
+    TestUsers.User admin = o.admin();
+    UUID login = o.login();
     // keep the attempt inside the bank call, then make it look like a crashed node's last attempt: another runner
     // holds it, its lease ran out, no attempt left
     fx.faults(new JsonObject().put("slow", new JsonObject().put("path", "/accounts").put("latency_ms", 6000).put("count", 1)));
@@ -132,9 +140,10 @@ class ReconciliationFailureTest {
 
   @Test
   void a_login_deleted_while_its_run_compares_fails_the_run_and_a_completed_run_stays_completed() {
-    TestUsers.User u = fx.user("user");
-    TestUsers.User admin = fx.user("admin");
-    UUID kept = fx.connected(u, fx.bank("US"), username());
+    Owned o = owned(fx);
+    TestUsers.User u = o.user();
+    TestUsers.User admin = o.admin();
+    UUID kept = o.login();
     JsonObject first = schedule(app, admin, kept);
     fx.awaitJob(UUID.fromString(first.getString("job_id")), 15_000, "completed", "dead");
     assertThat(get(app, admin, first.getString("id")).getString("status")).isEqualTo("COMPLETED");
@@ -163,9 +172,10 @@ class ReconciliationFailureTest {
 
   @Test
   void a_login_deleted_before_its_run_started_cancels_the_job_and_fails_the_run() {
-    TestUsers.User u = ifx.user("user");
-    TestUsers.User admin = ifx.user("admin");
-    UUID login = ifx.connected(u, ifx.bank("US"), username());
+    Owned o = owned(ifx);
+    TestUsers.User u = o.user();
+    TestUsers.User admin = o.admin();
+    UUID login = o.login();
     JsonObject run = schedule(idle, admin, login);
     UUID job = UUID.fromString(run.getString("job_id"));
     assertThat(get(idle, admin, run.getString("id")).getString("status")).isEqualTo("PENDING");
@@ -176,9 +186,9 @@ class ReconciliationFailureTest {
 
   @Test
   void a_run_whose_job_is_cancelled_or_deleted_fails() {
-    TestUsers.User u = ifx.user("user");
-    TestUsers.User admin = ifx.user("admin");
-    UUID login = ifx.connected(u, ifx.bank("US"), username());
+    Owned o = owned(ifx);
+    TestUsers.User admin = o.admin();
+    UUID login = o.login();
     JsonObject cancelled = schedule(idle, admin, login);
     JsonObject deleted = schedule(idle, admin, login);
     assertThat(get(idle, admin, cancelled.getString("id")).getString("status")).isEqualTo("PENDING");
