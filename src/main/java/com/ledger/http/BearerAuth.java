@@ -36,7 +36,7 @@ public final class BearerAuth implements JWTAuthHandler {
   private final TokenVerifier verifier;
   private final UserCache users;
   private final OpenAPIContract contract;
-  private final Map<String, JsonObject> verified = new HashMap<>();
+  private final Map<String, Known> verified = new HashMap<>();
   private final Map<String, List<String>> rolesByOperation = new HashMap<>();
 
   public BearerAuth(TokenVerifier verifier, UserCache users, OpenAPIContract contract) {
@@ -54,8 +54,22 @@ public final class BearerAuth implements JWTAuthHandler {
       return;
     }
     String cid = Correlation.id(rc);
-    claims(header.substring(7).trim())
-        .compose(claims -> users.find(claims.getString("sub"), cid).compose(found -> admit(rc, claims, found)))
+    String token = header.substring(7).trim();
+    Future<Known> known = claims(token);
+    if (known.isComplete()) {  // a remembered token and a cached user: no composition, no allocation of futures
+      if (known.failed()) {
+        rc.fail(known.cause());
+        return;
+      }
+      Known k = known.result();
+      Future<JsonObject> found = users.find(k.claims().getString("sub"), cid);
+      if (found.isComplete()) {
+        if (found.failed()) rc.fail(found.cause());
+        else admitNow(rc, k, found.result());
+        return;
+      }
+    }
+    known.compose(k -> users.find(k.claims().getString("sub"), cid).map(found -> admit(rc, k, found)))
         .onSuccess(principal -> {
           rc.put(PRINCIPAL_KEY, principal);
           rc.next();
@@ -63,29 +77,56 @@ public final class BearerAuth implements JWTAuthHandler {
         .onFailure(rc::fail);
   }
 
-  /** The token's claims: the signature is verified once per token, the claims (expiry, type, …) on every request. */
-  private Future<JsonObject> claims(String token) {
-    JsonObject known = verified.get(token);
-    if (known != null) {
-      Future<JsonObject> checked = verifier.checkClaims(known, TokenVerifier.ACCESS);
-      if (checked.failed()) verified.remove(token);
-      return checked;
+  private void admitNow(RoutingContext rc, Known k, JsonObject found) {
+    JsonObject principal;
+    try {
+      principal = admit(rc, k, found);
+    } catch (LedgerException e) {
+      rc.fail(e);
+      return;
     }
-    return verifier.verify(token, TokenVerifier.ACCESS).onSuccess(claims -> {
+    rc.put(PRINCIPAL_KEY, principal);
+    rc.next();
+  }
+
+  /**
+   * The token's claims: the signature is verified once per token, the claims (expiry, type, …) on every request. A
+   * token whose claims no longer pass (it expired) is forgotten; one that fails verification is never remembered.
+   */
+  private Future<Known> claims(String token) {
+    Known known = verified.get(token);
+    if (known != null) {
+      Future<JsonObject> checked = verifier.checkClaims(known.claims(), TokenVerifier.ACCESS);
+      if (checked.failed()) {
+        verified.remove(token);
+        return checked.mapEmpty();
+      }
+      return Future.succeededFuture(known);
+    }
+    return verifier.verify(token, TokenVerifier.ACCESS).map(claims -> {
       if (verified.size() >= MAX_VERIFIED) verified.clear();
-      verified.put(token, claims);
+      Known k = new Known(claims);
+      verified.put(token, k);
+      return k;
     });
   }
 
-  private Future<JsonObject> admit(RoutingContext rc, JsonObject claims, JsonObject found) {
+  /**
+   * The principal of an admitted caller, or a {@link LedgerException}: the user (as the node's cache has it now) exists,
+   * is active and holds a role the operation allows. The principal is rebuilt only when the cached user changed.
+   */
+  private JsonObject admit(RoutingContext rc, Known k, JsonObject found) {
     JsonObject user = UserCache.user(found);
-    if (user == null) return LedgerException.fail(INVALID_TOKEN, "The token's user no longer exists");
-    if (!UserStatus.isActive(user)) return LedgerException.fail(ACCOUNT_INACTIVE, "The user account is not active");
+    if (user == null) throw new LedgerException(INVALID_TOKEN, "The token's user no longer exists");
+    if (!UserStatus.isActive(user)) throw new LedgerException(ACCOUNT_INACTIVE, "The user account is not active");
     String role = user.getString("role");
     List<String> allowed = requiredRoles(rc);
     if (!allowed.isEmpty() && !allowed.contains(role)) {
-      return LedgerException.fail(INSUFFICIENT_PERMISSIONS, "This operation requires role " + String.join(" or ", allowed));
+      throw new LedgerException(INSUFFICIENT_PERMISSIONS, "This operation requires role " + String.join(" or ", allowed));
     }
+    Admitted last = k.admitted;
+    if (last != null && last.found() == found) return last.principal();
+    JsonObject claims = k.claims();
     JsonObject principal = new JsonObject()
         .put("sub", claims.getString("sub"))
         .put("role", role)
@@ -93,8 +134,26 @@ public final class BearerAuth implements JWTAuthHandler {
         .put("sid", claims.getString("sid"))
         .put("jti", claims.getString("jti"))
         .put("exp", claims.getLong("exp"));
-    return Future.succeededFuture(principal);
+    k.admitted = new Admitted(found, principal);
+    return principal;
   }
+
+  /** A token whose signature verified: its claims, and the principal last built from them with the cached user. */
+  private static final class Known {
+    private final JsonObject claims;
+    private Admitted admitted;  // this event loop only
+
+    Known(JsonObject claims) {
+      this.claims = claims;
+    }
+
+    JsonObject claims() {
+      return claims;
+    }
+  }
+
+  /** The principal built for {@code found} (the user cache's answer, compared by identity: cached answers are shared). */
+  private record Admitted(JsonObject found, JsonObject principal) {}
 
   private List<String> requiredRoles(RoutingContext rc) {
     Route route = rc.currentRoute();

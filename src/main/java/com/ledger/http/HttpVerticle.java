@@ -83,7 +83,10 @@ public final class HttpVerticle extends VerticleBase {
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
-              .setCompressionSupported(true);
+              .setCompressionSupported(true)
+              // no WebSocket is served: without these Netty's WebSocket extension handler sits in every connection's
+              // pipeline and looks at every request and response
+              .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
           MeterRegistry registry = BackendRegistries.getNow(node.registryName);
           return TransportGuard.server(vertx, opts, router, cfg.isProd(), registry, this::track).listen();
         })
@@ -157,10 +160,12 @@ public final class HttpVerticle extends VerticleBase {
     String cid = Correlation.id(rc);
     ContractValidation.Validated v = rc.get(ContractValidation.KEY);
     JsonObject headers = new JsonObject();
-    rc.request().headers().forEach(e -> {
-      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
-      if (!name.equals("authorization") && !name.equals("cookie")) headers.put(name, e.getValue());
-    });
+    var sent = rc.request().headers();
+    for (String name : ApiRequest.FORWARDED_HEADERS) {
+      if (!sent.contains(name)) continue;
+      List<String> values = sent.getAll(name);  // a repeated header: the last one, as before
+      headers.put(name, values.get(values.size() - 1));
+    }
     boolean raw = Boolean.TRUE.equals(op.getExtensions().get("x-raw-body"));
     JsonLiterals.Decoded body = v.body();
     ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY), v.path(), v.query(), headers,
@@ -176,8 +181,8 @@ public final class HttpVerticle extends VerticleBase {
   private static void write(RoutingContext rc, ApiReply reply, String cid) {
     var res = rc.response();
     if (res.ended()) return;
-    reply.headers().forEach(e -> res.putHeader(e.getKey(), String.valueOf(e.getValue())));
-    res.setStatusCode(reply.status());
+    if (!reply.headers().isEmpty()) reply.headers().forEach(e -> res.putHeader(e.getKey(), String.valueOf(e.getValue())));
+    if (res.getStatusCode() != reply.status()) res.setStatusCode(reply.status());
     if (!res.headers().contains(CONTENT_TYPE)) res.putHeader(CONTENT_TYPE, APPLICATION_JSON);
     if (reply.body() != null) {
       res.end(reply.body());

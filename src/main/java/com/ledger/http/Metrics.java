@@ -18,7 +18,7 @@ public final class Metrics {
    * Times the request into {@code timers}: the caller's own map of registered timers (one per event loop, so the
    * lookup takes no lock), keyed by method, status and route.
    */
-  static void startTimer(RoutingContext rc, MeterRegistry registry, Map<String, Timer> timers) {
+  static void startTimer(RoutingContext rc, MeterRegistry registry, Map<TimerKey, Timer> timers) {
     long start = System.nanoTime();
     if (registry == null) return;
     rc.addBodyEndHandler(v -> {
@@ -31,8 +31,8 @@ public final class Metrics {
   }
 
   /** The timer of (method, route, status), registered once: a lookup per request instead of a meter id. */
-  private static Timer timer(MeterRegistry registry, Map<String, Timer> timers, String method, String route, int status) {
-    String key = method + ' ' + status + ' ' + route;
+  private static Timer timer(MeterRegistry registry, Map<TimerKey, Timer> timers, String method, String route, int status) {
+    TimerKey key = new TimerKey(method, status, route);
     Timer t = timers.get(key);
     if (t == null) {
       t = Timer.builder("http.server.requests").description("HTTP requests served").tag("method", method)
@@ -41,6 +41,9 @@ public final class Metrics {
     }
     return t;
   }
+
+  /** What a request timer is registered for. */
+  record TimerKey(String method, int status, String route) {}
 
   /** One problem answered with {@code reason} ({@code ledger_errors_total}). */
   static void countError(MeterRegistry registry, ErrorCode reason) {

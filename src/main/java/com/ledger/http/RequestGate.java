@@ -31,7 +31,7 @@ public final class RequestGate implements PlatformHandler {
   private final RateLimitCheck rateLimit;  // null when rate_limit.enabled is false
   private final SizeLimits limits;
   /** This verticle's (event loop's) registered request timers. */
-  private final Map<String, Timer> timers = new HashMap<>();
+  private final Map<Metrics.TimerKey, Timer> timers = new HashMap<>();
 
   public RequestGate(HttpConfig cfg, RateLimiter limiter, boolean prod, MeterRegistry registry) {
     this.prod = prod;

@@ -104,6 +104,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         return "HTTP/1.1 requests need exactly one valid Host header";
       }
     }
+    if (!head.headers().contains("Transfer-Encoding")) return null;
     List<String> codings = head.headers().getAll("Transfer-Encoding");
     if (!codings.isEmpty()) {
       String[] last = codings.get(codings.size() - 1).split(",");

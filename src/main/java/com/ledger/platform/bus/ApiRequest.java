@@ -3,7 +3,9 @@ package com.ledger.platform.bus;
 import com.ledger.platform.errors.ErrorCode;
 import com.ledger.platform.errors.LedgerException;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,6 +27,13 @@ public record ApiRequest(
     String method,
     String uri,
     JsonObject numbers) {
+
+  /**
+   * The request headers the edge forwards (lower-case): the ones a domain handler reads with {@link #header}. Other
+   * headers (the token, cookies, the client's own) never travel on the bus.
+   */
+  public static final Set<String> FORWARDED_HEADERS = Set.of("idempotency-key", "prefer", "x-webhook-provider",
+      "x-webhook-signature", "x-webhook-id");
 
   public ApiRequest {
     numbers = numbers == null ? new JsonObject() : numbers;
@@ -102,8 +111,15 @@ public record ApiRequest(
     return com.ledger.platform.json.JsonNumbers.field(body, numbers, field);
   }
 
-  /** Header names are lower-case. */
+  /**
+   * A forwarded request header (names are case-insensitive); a name outside {@link #FORWARDED_HEADERS} is a programming
+   * error (the edge never sends it), not an absent header.
+   */
   public String header(String name) {
-    return headers.getString(name.toLowerCase(java.util.Locale.ROOT));
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (!FORWARDED_HEADERS.contains(lower)) {
+      throw new IllegalArgumentException("header " + name + " is not forwarded by the edge (ApiRequest.FORWARDED_HEADERS)");
+    }
+    return headers.getString(lower);
   }
 }
