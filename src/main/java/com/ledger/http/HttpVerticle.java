@@ -10,6 +10,7 @@ import com.ledger.platform.bus.Envelope;
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.config.AppConfig.HttpConfig;
 import com.ledger.platform.db.Pools;
+import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.json.JsonLiterals;
 import com.ledger.platform.observability.NodeState;
 import com.ledger.platform.security.TokenVerifier;
@@ -18,6 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +40,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Contract first, bus only: the router is built from openapi.yaml; every operation is bound to the event-bus
@@ -52,10 +57,9 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final RateLimiter limiter;
   private final ContractLoader.Loaded contract;
-  private static final AtomicInteger LANE_IDS = new AtomicInteger();
   private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
   private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
-  private final Map<String, String> laneAddresses = new HashMap<>();
+  private final Map<String, Function<ApiRequest, Future<ApiReply>>> laneHandlers = new HashMap<>();
   private HttpServer server;
   private Pool pool;
 
@@ -98,21 +102,17 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * This event loop's lanes ({@link Lanes}): the operations a verticle of this node offered are served again here, on
-   * a local-only address, so their request and reply stay on this thread.
+   * This event loop's lanes ({@link Lanes}): the operations a verticle of this node offered for any event loop are
+   * called here, on this thread, with what the bus would have carried (the same {@link ApiRequest}, the same send
+   * timeout, failures mapped as {@link Replies} maps them): no reply registration, timer or message per request.
    */
   private Future<Void> openLanes(OpenAPIContract contract) {
-    int lane = LANE_IDS.incrementAndGet();
     Lanes lanes = Lanes.of(vertx);
-    List<Future<Void>> regs = new ArrayList<>();
     contract.getPaths().forEach(p -> p.getOperations().forEach(op -> {
       var handler = lanes.handler(op.getOperationId());
-      if (handler == null) return;
-      String address = Lanes.address(op.getOperationId(), lane);
-      laneAddresses.put(op.getOperationId(), address);
-      regs.add(vertx.eventBus().localConsumer(address, m -> Replies.api(m, handler)).completion());
+      if (handler != null) laneHandlers.put(op.getOperationId(), handler);
     }));
-    return Future.all(regs).mapEmpty();
+    return Future.succeededFuture();
   }
 
   private Router buildRouter(ContractLoader.Loaded loaded, UserCache users) {
@@ -136,13 +136,13 @@ public final class HttpVerticle extends VerticleBase {
     for (OpenAPIRoute route : rb.getRoutes()) {
       Operation op = route.getOperation();
       Handler<RoutingContext> own = local.get(op.getOperationId());
-      String address = laneAddresses.getOrDefault(op.getOperationId(), op.getOperationId());
+      var lane = laneHandlers.get(op.getOperationId());
       route.setDoValidation(false);  // validated below, on this event loop (ContractValidation)
       route.addHandler(rc -> {
         rc.put(Metrics.ROUTE_KEY, op.getOpenAPIPath());
         if (!validation.validate(rc, op)) return;
         if (own != null) own.handle(rc);
-        else forward(rc, op, address);
+        else forward(rc, op, lane);
       });
       route.addFailureHandler(problems::handle);
     }
@@ -156,7 +156,7 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private void forward(RoutingContext rc, Operation op, String address) {
+  private void forward(RoutingContext rc, Operation op, Function<ApiRequest, Future<ApiReply>> lane) {
     String cid = Correlation.id(rc);
     ContractValidation.Validated v = rc.get(ContractValidation.KEY);
     JsonObject headers = new JsonObject();
@@ -172,10 +172,45 @@ public final class HttpVerticle extends VerticleBase {
         body.object(), raw && rc.body() != null ? rc.body().asString() : null, cid,
         RateLimitCheck.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
         rc.request().path(), body.objectNumbers());
-    vertx.eventBus().request(address, req, Bus.options(cid, cfg.http().requestTimeoutMs()))
+    if (lane != null) {
+      onLane(rc, op.getOperationId(), lane, req, cid);
+      return;
+    }
+    vertx.eventBus().request(op.getOperationId(), req, Bus.options(cid, cfg.http().requestTimeoutMs()))
         .map(reply -> BusCodecs.reply(reply.body()))
         .onSuccess(reply -> write(rc, reply, cid))
         .onFailure(rc::fail);
+  }
+
+  /**
+   * An operation served on this event loop: the handler's answer is written as a bus reply would be; a failure reaches
+   * the failure handler as the {@link ReplyException} the bus would have delivered, and an answer later than the
+   * request timeout is the bus's timeout.
+   */
+  private void onLane(RoutingContext rc, String address, Function<ApiRequest, Future<ApiReply>> lane, ApiRequest req,
+      String cid) {
+    Future<ApiReply> result;
+    try {
+      result = lane.apply(req);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    if (result.succeeded()) {
+      write(rc, result.result(), cid);
+      return;
+    }
+    if (!result.isComplete()) result = result.timeout(cfg.http().requestTimeoutMs(), TimeUnit.MILLISECONDS);
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(rc, ar.result(), cid);
+      } else if (ar.cause() instanceof TimeoutException) {
+        rc.fail(new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting " + cfg.http().requestTimeoutMs()
+            + "(ms) for a reply. address: " + address));
+      } else {
+        LedgerException le = Replies.failure(address, cid, ar.cause());
+        rc.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, le.code.failureCode, Replies.encode(le)));
+      }
+    });
   }
 
   private static void write(RoutingContext rc, ApiReply reply, String cid) {

@@ -52,17 +52,25 @@ public final class Replies {
   }
 
   public static void fail(Message<?> m, Throwable err) {
+    LedgerException le = failure(m.address(), m.headers().get(Bus.CORRELATION_HEADER), err);
+    m.fail(le.code.failureCode, encode(le));
+  }
+
+  /**
+   * The catalog failure an API handler's {@code err} is answered with ({@link #toLedger}), logged as {@link #fail} logs
+   * it (an unexpected failure once, a transient database failure as a warning).
+   */
+  public static LedgerException failure(String address, String correlationId, Throwable err) {
     LedgerException le = toLedger(err);
     if (le.code == ErrorCode.INTERNAL_SERVER_ERROR && !(err instanceof LedgerException)) {
-      LOG.atError().addKeyValue("address", m.address())
-          .addKeyValue("cid", m.headers().get(Bus.CORRELATION_HEADER))
+      LOG.atError().addKeyValue("address", address).addKeyValue("cid", correlationId)
           .setCause(err).log("unexpected failure");
     }
     if (le.code == ErrorCode.SERVICE_UNAVAILABLE && com.ledger.platform.db.DbFailures.isTransient(err)) {
-      LOG.atWarn().addKeyValue("address", m.address()).addKeyValue("cid", m.headers().get(Bus.CORRELATION_HEADER))
+      LOG.atWarn().addKeyValue("address", address).addKeyValue("cid", correlationId)
           .addKeyValue("cause", String.valueOf(err)).log("database unavailable; answered 503");
     }
-    m.fail(le.code.failureCode, encode(le));
+    return le;
   }
 
   /** Map any throwable to a catalog failure; unknown ones become internal_server_error without detail. */
