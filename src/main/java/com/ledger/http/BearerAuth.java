@@ -30,9 +30,13 @@ import java.util.Map;
  */
 public final class BearerAuth implements JWTAuthHandler {
   public static final String PRINCIPAL_KEY = "ledger.principal";
-  /** Distinct tokens remembered per event loop; past it the memory starts over (a bound, not an LRU). */
+  /**
+   * Distinct tokens remembered per event loop; when it is reached the expired ones are dropped, and if that frees
+   * nothing the memory starts over (a bound, not an LRU).
+   */
   static final int MAX_VERIFIED = 10_000;
 
+  private final int maxVerified;
   private final TokenVerifier verifier;
   private final UserCache users;
   private final OpenAPIContract contract;
@@ -40,6 +44,11 @@ public final class BearerAuth implements JWTAuthHandler {
   private final Map<String, List<String>> rolesByOperation = new HashMap<>();
 
   public BearerAuth(TokenVerifier verifier, UserCache users, OpenAPIContract contract) {
+    this(verifier, users, contract, MAX_VERIFIED);
+  }
+
+  BearerAuth(TokenVerifier verifier, UserCache users, OpenAPIContract contract, int maxVerified) {
+    this.maxVerified = maxVerified;
     this.verifier = verifier;
     this.users = users;
     this.contract = contract;
@@ -104,7 +113,10 @@ public final class BearerAuth implements JWTAuthHandler {
       return Future.succeededFuture(known);
     }
     return verifier.verify(token, TokenVerifier.ACCESS).map(claims -> {
-      if (verified.size() >= MAX_VERIFIED) verified.clear();
+      if (verified.size() >= maxVerified) {
+        verified.values().removeIf(k -> verifier.checkClaims(k.claims(), TokenVerifier.ACCESS).failed());
+        if (verified.size() >= maxVerified) verified.clear();
+      }
       Known k = new Known(claims);
       verified.put(token, k);
       return k;
@@ -154,6 +166,11 @@ public final class BearerAuth implements JWTAuthHandler {
 
   /** The principal built for {@code found} (the user cache's answer, compared by identity: cached answers are shared). */
   private record Admitted(JsonObject found, JsonObject principal) {}
+
+  /** How many tokens this instance remembers (tests). */
+  int remembered() {
+    return verified.size();
+  }
 
   private List<String> requiredRoles(RoutingContext rc) {
     Route route = rc.currentRoute();
