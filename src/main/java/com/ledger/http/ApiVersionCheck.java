@@ -25,7 +25,7 @@ final class ApiVersionCheck {
       if (m.find()) v = m.group(1);
     }
     if (v == null) v = req.getHeader("X-API-Version");
-    if (v == null) v = req.getParam("version");
+    if (v == null && req.query() != null) v = req.getParam("version");  // no query string: no parameters to decode
     if (v == null || v.equals("1") || v.equalsIgnoreCase("v1")) return null;
     return new LedgerException(UNSUPPORTED_API_VERSION, "API version '" + RequestGate.abbreviate(v)
         + "' is not supported", new JsonObject().put("supported_versions", List.of("1", "v1")));
