@@ -47,7 +47,8 @@ import java.util.function.Function;
 /**
  * Contract first, bus only: the router is built from openapi.yaml; every operation is bound to the event-bus
  * address named by its operationId (an unserved one answers 501), except the few this verticle answers itself
- * (health, metrics, docs, problems). No business logic lives here.
+ * (health, metrics, docs, problems) and the lanes ({@link Lanes}: stateless handlers a verticle of this node offered,
+ * called on this event loop with the same {@link ApiRequest}). No business logic lives here.
  */
 public final class HttpVerticle extends VerticleBase {
   /** The operationIds this verticle answers itself (ArchitectureTest: no api package declares one of them). */
