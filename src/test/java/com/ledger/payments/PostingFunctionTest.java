@@ -12,16 +12,23 @@ import com.ledger.platform.jobs.JobOutcome;
 import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestUsers.User;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -336,34 +343,34 @@ class PostingFunctionTest {
     User u = fx.user();
     UUID rich = fx.account(u, "CHECKING", "100.00");
     UUID poor = fx.account(u, "CHECKING", "10.00");
-    java.util.List<UUID> payments = new java.util.ArrayList<>();
     String run = UUID.randomUUID().toString();
+    List<UUID> payments = new ArrayList<>();
     for (int i = 0; i < 40; i++) payments.add(fx.payment(u, rich, "1.00", "DEBIT", "debit " + i + " " + run, "PENDING"));
     for (int i = 0; i < 30; i++) payments.add(fx.payment(u, rich, "1.00", "CREDIT", "credit " + i + " " + run, "PENDING"));
     for (int i = 0; i < 10; i++) payments.add(fx.payment(u, rich, "1.00", "CREDIT", "alike " + run, "PENDING"));
-    for (int i = 0; i < 20; i++) payments.add(fx.payment(u, poor, "1.00", "DEBIT", "poor " + i + " " + run, "PENDING"));
-    java.util.Collections.shuffle(payments);
+    Collections.shuffle(payments);
+    // the poor account's debits first: all 20 read its balance (10.00) before the lock, so only the check under the
+    // lock can stop the eleventh
+    for (int i = 0; i < 20; i++) payments.add(0, fx.payment(u, poor, "1.00", "DEBIT", "poor " + i + " " + run, "PENDING"));
 
     Map<String, Long> reasons;
     SqlConnection holder = pool.getConnection().await();
-    io.vertx.sqlclient.Pool many = io.vertx.pgclient.PgBuilder.pool()
-        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(24))
-        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(app.dbUrl.replaceFirst("^jdbc:", "")))
+    Pool many = PgBuilder.pool().with(new PoolOptions().setMaxSize(24))
+        .connectingTo(PgConnectOptions.fromUri(app.dbUrl))
         .using(app.app.vertx()).build();
     try {
       holder.query("BEGIN").execute().await();
       holder.preparedQuery("SELECT 1 FROM payments.user_bank_accounts WHERE id = ANY($1) FOR NO KEY UPDATE")
           .execute(Tuple.of(new UUID[] {rich, poor})).await();
-      List<io.vertx.core.Future<String>> answers = payments.stream().map(p -> many.preparedQuery(PROCESS_WITH_DAILY_LIMIT)
+      List<Future<String>> answers = payments.stream().map(p -> many.preparedQuery(PROCESS_WITH_DAILY_LIMIT)
           .execute(Tuple.of(p, u.id(), new BigDecimal("30.00")))
           .map(rows -> String.valueOf(rows.iterator().next().getString("reason")))).toList();
       Poll.until("postings wait for the held accounts", Duration.ofSeconds(20), () -> fx.count(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
           + "AND query LIKE '%process_payment%'") >= 20);
       holder.query("COMMIT").execute().await();
-      reasons = io.vertx.core.Future.all(answers).await().<String>list().stream()
-          .collect(java.util.stream.Collectors.groupingBy(r -> r, java.util.TreeMap::new,
-              java.util.stream.Collectors.counting()));
+      reasons = Future.all(answers).await().<String>list().stream()
+          .collect(Collectors.groupingBy(r -> r, Collectors.counting()));
     } finally {
       holder.close().await();
       many.close().await();
