@@ -18,7 +18,8 @@
 -- the running daily total: that row is only ever written under the account lock, as before, so the lock order
 -- account → daily total of every writer is unchanged). A rule that fails under the lock rolls the early writes back
 -- (they run in a PL/pgSQL block, i.e. a subtransaction) and answers the failure with the facts seen under the lock;
--- so does a payment found failing a rule on the account row read before the lock (then the V11 path decides it).
+-- a payment that already fails accountActive, amountLimit or sufficientFunds on the account row read before the lock
+-- writes nothing early: post_locked_payment (the V11 path) decides it under the lock.
 -- Measured the same way: ~210–260 µs from lock granted to commit start (the rules and the two writes ~140–175 µs,
 -- the deferred checks ~40–60 µs).
 --
