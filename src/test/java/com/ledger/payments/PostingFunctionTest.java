@@ -12,16 +12,23 @@ import com.ledger.platform.jobs.JobOutcome;
 import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestUsers.User;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -320,5 +327,78 @@ class PostingFunctionTest {
     // deleting the account takes its totals with it
     fx.exec("DELETE FROM payments.user_bank_accounts WHERE id = ?", acc);
     assertThat(fx.count("SELECT count(*) FROM payments.account_daily_totals WHERE account_id = ?", acc)).isZero();
+  }
+
+  private static final String PROCESS_WITH_DAILY_LIMIT = "SELECT o.reason "
+      + "FROM payments.process_payment($1, $2, false, 1e9, '{}'::jsonb, $3, 5) o";
+
+  @Test
+  void sync_postings_queued_on_a_busy_account_keep_every_rule_exact() {
+    // payments/V19: a posting that finds its account held writes what does not need the account row first, then
+    // waits for the lock and checks the rules under it; a rule failing there undoes the early writes. Two accounts
+    // are held while 130 postings start, so every one of them takes that path, then they run against each other.
+    //   rich: 100.00, daily limit 30.00: 40 debits of 1.00 (30 post, 10 daily_limit_exceeded), 30 distinct credits
+    //         (all post), 10 credits alike (1 posts, 9 duplicate_transaction)
+    //   poor: 10.00: 20 debits of 1.00 (10 post, 10 insufficient_funds)
+    User u = fx.user();
+    UUID rich = fx.account(u, "CHECKING", "100.00");
+    UUID poor = fx.account(u, "CHECKING", "10.00");
+    String run = UUID.randomUUID().toString();
+    List<UUID> payments = new ArrayList<>();
+    for (int i = 0; i < 40; i++) payments.add(fx.payment(u, rich, "1.00", "DEBIT", "debit " + i + " " + run, "PENDING"));
+    for (int i = 0; i < 30; i++) payments.add(fx.payment(u, rich, "1.00", "CREDIT", "credit " + i + " " + run, "PENDING"));
+    for (int i = 0; i < 10; i++) payments.add(fx.payment(u, rich, "1.00", "CREDIT", "alike " + run, "PENDING"));
+    Collections.shuffle(payments);
+    // the poor account's debits first: all 20 read its balance (10.00) before the lock, so only the check under the
+    // lock can stop the eleventh
+    for (int i = 0; i < 20; i++) payments.add(0, fx.payment(u, poor, "1.00", "DEBIT", "poor " + i + " " + run, "PENDING"));
+
+    Map<String, Long> reasons;
+    SqlConnection holder = pool.getConnection().await();
+    Pool many = PgBuilder.pool().with(new PoolOptions().setMaxSize(24))
+        .connectingTo(PgConnectOptions.fromUri(app.dbUrl))
+        .using(app.app.vertx()).build();
+    try {
+      holder.query("BEGIN").execute().await();
+      holder.preparedQuery("SELECT 1 FROM payments.user_bank_accounts WHERE id = ANY($1) FOR NO KEY UPDATE")
+          .execute(Tuple.of(new UUID[] {rich, poor})).await();
+      List<Future<String>> answers = payments.stream().map(p -> many.preparedQuery(PROCESS_WITH_DAILY_LIMIT)
+          .execute(Tuple.of(p, u.id(), new BigDecimal("30.00")))
+          .map(rows -> String.valueOf(rows.iterator().next().getString("reason")))).toList();
+      Poll.until("postings wait for the held accounts", Duration.ofSeconds(20), () -> fx.count(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+          + "AND query LIKE '%process_payment%'") >= 20);
+      holder.query("COMMIT").execute().await();
+      reasons = Future.all(answers).await().<String>list().stream()
+          .collect(Collectors.groupingBy(r -> r, Collectors.counting()));
+    } finally {
+      holder.close().await();
+      many.close().await();
+    }
+    assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("null", 71L, "daily_limit_exceeded", 10L,
+        "duplicate_transaction", 9L, "insufficient_funds", 10L));
+    assertThat(fx.balance(rich)).isEqualTo("101.00");          // 100 - 30 + 30 + 1
+    assertThat(fx.balance(poor)).isEqualTo("0.00");
+    assertThat(fx.queryString("SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ?", rich))
+        .isEqualTo("30.00");
+    for (UUID acc : List.of(rich, poor)) {
+      // exactly the posted payments have their ledger row and journal entry; the failed ones left nothing
+      long posted = fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? "
+          + "AND status = 'COMPLETED'", acc);
+      assertThat(fx.count("SELECT count(*) FROM payments.user_payments WHERE user_bank_account_id = ? "
+          + "AND status = 'PENDING'", acc)).isEqualTo(acc == rich ? 19 : 10);
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions t JOIN payments.user_payments p "
+          + "ON p.id = t.payment_id WHERE t.account_id = ? AND p.status = 'COMPLETED'", acc)).isEqualTo(posted);
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(posted);
+      assertThat(fx.count("SELECT count(*) FROM payments.journal_entries e JOIN payments.user_payments p "
+          + "ON p.id = e.source_id WHERE e.source_type = 'payment' AND p.user_bank_account_id = ?", acc))
+          .isEqualTo(posted);
+      // the chain: opening + one line per posting, seq 1..n without a gap, and the journal sums to the balance
+      assertThat(fx.count("SELECT count(*) FROM payments.journal_lines WHERE account_id = ?", acc)).isEqualTo(posted + 1);
+      assertThat(fx.queryString("SELECT max(seq)::text FROM payments.journal_lines WHERE account_id = ?", acc))
+          .isEqualTo(String.valueOf(posted + 1));
+      assertThat(fx.queryString("SELECT payments.journal_balance_at(?, NULL)::text", acc)).isEqualTo(fx.balance(acc));
+    }
+    assertThat(fx.count("SELECT count(*) FROM payments.ledger_verify()")).isZero();
   }
 }
