@@ -607,35 +607,4 @@ class JobsPlatformTest {
       vertx.undeploy(id).await();
     }
   }
-
-  /**
-   * jobs/V5: a claim round runs the generic plan PL/pgSQL keeps for the connection (the queue, workers and limit as
-   * parameters), not a plan made afresh with each call's values; still the ordered scan of jobs_claim_index.
-   */
-  @Test
-  void the_claim_runs_a_generic_plan_kept_for_the_connection() {
-    String q = queue();
-    for (int i = 0; i < 3; i++) enqueue(JobSpec.of("PlanWorker", q, new JsonObject().put("n", i)));
-    List<String> plans = new ArrayList<>();
-    SqlConnection conn = pool.getConnection().await();
-    try {
-      var tx = conn.begin().await();
-      io.vertx.pgclient.PgConnection.cast(conn).noticeHandler(n -> plans.add(n.getMessage()));
-      for (String set : new String[] {"LOAD 'auto_explain'", "SET LOCAL auto_explain.log_min_duration = 0",
-          "SET LOCAL auto_explain.log_nested_statements = on", "SET LOCAL auto_explain.log_verbose = on",
-          "SET LOCAL auto_explain.log_level = 'notice'", "SET LOCAL client_min_messages = 'notice'"}) {
-        conn.query(set).execute().await();
-      }
-      for (int i = 0; i < 3; i++) {
-        assertThat(STORE.claim(conn, q, new String[] {"PlanWorker"}, 1, "plan-runner", 30).await()).hasSize(1);
-      }
-      tx.rollback().await();
-    } finally {
-      conn.close().await();
-    }
-    List<String> inner = plans.stream().filter(m -> m.contains("FOR UPDATE SKIP LOCKED") && m.contains("Limit"))
-        .toList();
-    assertThat(inner).hasSize(3).allSatisfy(plan -> assertThat(plan)
-        .contains("jobs_claim_index").contains("= $1").doesNotContain("'" + q + "'"));
-  }
 }
