@@ -56,35 +56,15 @@ final class PaymentRepository {
    * PENDING meanwhile (the UPDATE re-checks the locked row), get no job: a lost race, as when two single accepts
    * meet. No uniqueness lookup: only this statement enqueues PaymentWorker jobs, once per payment (PENDING is
    * never re-entered, SPEC §6.8), so the window of accept_payment could never find one. Job SQL outside
-   * {@code JobStore} on purpose: the job is enqueued inside the one statement that accepts its payment.
+   * {@code JobStore} on purpose: the job is enqueued inside the one statement that accepts its payment. The statement
+   * is the function payments.accept_payments (payments/V21) so that its plan is made once per connection: as a
+   * prepared statement its array parameters kept PostgreSQL choosing a fresh custom plan on every execution.
    */
   private static final String ACCEPT = """
-      WITH req AS (
-        SELECT r.ord, r.payment_id, r.caller_id, r.caller_is_admin
-          FROM unnest($1::uuid[], $2::uuid[], $3::boolean[])
-               WITH ORDINALITY AS r(payment_id, caller_id, caller_is_admin, ord)),
-      seen AS (
-        SELECT r.ord, p.id, p.user_id, p.status,
-               p.status = 'PENDING' AND (r.caller_is_admin OR p.user_id = r.caller_id) AS may_accept
-          FROM req r LEFT JOIN payments.user_payments p ON p.id = r.payment_id),
-      winner AS (
-        SELECT DISTINCT ON (s.id) s.ord, s.id FROM seen s WHERE s.may_accept ORDER BY s.id, s.ord),
-      locked AS (
-        SELECT u.id FROM payments.user_payments u JOIN winner w ON w.id = u.id
-         ORDER BY u.id
-           FOR NO KEY UPDATE OF u),
-      moved AS (
-        UPDATE payments.user_payments u SET status = 'PROCESSING', updated_at = date_trunc('second', now())
-          FROM locked l
-         WHERE u.id = l.id AND u.status = 'PENDING'
-        RETURNING u.id, u.user_id),
-      job AS (
-        INSERT INTO jobs.jobs (worker, queue, args, unique_key, max_attempts, timeout_seconds, user_id)
-        SELECT $4, $5, jsonb_build_object('payment_id', m.id::text), m.id::text, $6, $7, m.user_id FROM moved m
-        RETURNING id, state, args ->> 'payment_id' AS payment_id)
-      SELECT s.ord, s.status, s.user_id, j.id AS job_id, j.state AS job_state
-        FROM seen s LEFT JOIN winner w ON w.ord = s.ord LEFT JOIN job j ON j.payment_id = w.id::text
-       ORDER BY s.ord""";
+      SELECT a.payment_status AS status, a.payment_user_id AS user_id, a.accepted_job_id AS job_id,
+             a.accepted_job_state AS job_state
+        FROM payments.accept_payments($1, $2, $3, $4, $5, $6, $7) AS a
+       ORDER BY a.accept_ord""";
 
   /**
    * The workers: fence, post and complete a batch of claimed jobs in one statement (payments/V3). Job SQL outside

@@ -134,7 +134,7 @@ class AcceptBatchTest {
           posting.acceptAll(pool, List.of(new AcceptRequest(free, owner.id(), false),
               new AcceptRequest(raced, owner.id(), false)));
       Poll.until("the batch waits for the row lock", Duration.ofSeconds(10), () -> fx.count(
-          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%unnest%'") == 1);
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%accept_payments%'") == 1);
       c.commit();
       List<String> out = new ArrayList<>();
       for (Future<PaymentRepository.Accepted> a : running.await()) {
@@ -150,5 +150,43 @@ class AcceptBatchTest {
     assertThat(fx.status(raced)).isEqualTo("CANCELLED");
     assertThat(fx.status(free)).isEqualTo("PROCESSING");
     assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE args ->> 'payment_id' = ?::text", raced)).isZero();
+  }
+
+  /**
+   * payments/V21: the accept statement is planned once per connection. As a prepared statement its array parameters
+   * made PostgreSQL plan it afresh on every execution (a custom plan, with the arrays' values in it); in
+   * payments.accept_payments the plan is generic (parameters, not values), kept by PL/pgSQL for the connection.
+   */
+  @Test
+  void the_accept_runs_a_generic_plan_kept_for_the_connection() {
+    User owner = fx.user();
+    UUID acc = fx.account(owner, "CHECKING", "100.00");
+    List<String> plans = new ArrayList<>();
+    io.vertx.sqlclient.SqlConnection conn = pool.getConnection().await();
+    try {
+      io.vertx.sqlclient.Transaction tx = conn.begin().await();
+      io.vertx.pgclient.PgConnection.cast(conn).noticeHandler(n -> plans.add(n.getMessage()));
+      for (String set : new String[] {"LOAD 'auto_explain'", "SET LOCAL auto_explain.log_min_duration = 0",
+          "SET LOCAL auto_explain.log_nested_statements = on", "SET LOCAL auto_explain.log_verbose = on",
+          "SET LOCAL auto_explain.log_level = 'notice'", "SET LOCAL client_min_messages = 'notice'"}) {
+        conn.query(set).execute().await();
+      }
+      PaymentRepository repository = new PaymentRepository();
+      for (int i = 0; i < 3; i++) {
+        UUID p = fx.payment(owner, acc, "1.0" + i, "DEBIT", "generic plan " + i, "PENDING");
+        List<PaymentRepository.Accepted> answers = repository.accept(conn,
+            List.of(new AcceptRequest(p, owner.id(), false), new AcceptRequest(UUID.randomUUID(), owner.id(), false)),
+            "PaymentWorker", "payments", 5, 300).await();
+        assertThat(answers.get(0).jobId()).isNotNull();
+        assertThat(answers.get(1).reason()).isEqualTo("payment_not_found");
+      }
+      tx.rollback().await();
+    } finally {
+      conn.close().await();
+    }
+    List<String> inner = plans.stream().filter(m -> m.contains("FROM req r LEFT JOIN payments.user_payments")).toList();
+    assertThat(inner).hasSize(3);
+    // a generic plan calls unnest on the function's parameters; a custom one on the arrays' literal values
+    assertThat(inner).allSatisfy(plan -> assertThat(plan).contains("unnest($1)").doesNotContain("unnest('{"));
   }
 }

@@ -235,9 +235,9 @@ class IndexUsageTest {
         "user_payments_user_id_amount_description_direction_status_index"};
     explainNested("PaymentRepository.PROCESS (lock, rules, posting)", k("PaymentRepository", "PROCESS"),
         tx -> Future.succeededFuture(p(i.payment(), i.heavyUser(), false, limit, noDailyLimits, limit, 5)), posting);
-    explain("PaymentRepository.ACCEPT (a batch: checks, lock, PENDING -> PROCESSING, enqueue)",
-        k("PaymentRepository", "ACCEPT"), p(new UUID[] {i.payment(), UUID.randomUUID()},
-            new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, "PaymentWorker", "payments", 5, 300),
+    explainNested("PaymentRepository.ACCEPT (a batch: checks, lock, PENDING -> PROCESSING, enqueue; payments/V21)",
+        k("PaymentRepository", "ACCEPT"), tx -> Future.succeededFuture(p(new UUID[] {i.payment(), UUID.randomUUID()},
+            new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, "PaymentWorker", "payments", 5, 300)),
         pk);
     explainNested("PaymentRepository.POST_JOBS (fence, lock, post, complete a batch)",
         k("PaymentRepository", "POST_JOBS"),
