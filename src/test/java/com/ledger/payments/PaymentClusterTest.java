@@ -140,6 +140,7 @@ class PaymentClusterTest {
       UUID acc = fx.account(u, "CHECKING", "1000.00");
       List<UUID> ids;
       List<String> heldByC;
+      List<String> givenBack = new java.util.ArrayList<>();
       try (Connection lock = TestDatabase.jdbc(db)) {
         // hold the account row: every batch statement (payments.post_payment_jobs) blocks on it, after it fenced its
         // jobs, so nothing commits while both worker nodes hold two batches of five; NO KEY UPDATE still lets new
@@ -163,11 +164,14 @@ class PaymentClusterTest {
         Poll.until("node C closing its pool", Duration.ofSeconds(20), () -> fx.count(cConnections) == 2);
         fx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ledger-node-c'");
         Poll.until("node C's backends gone", Duration.ofSeconds(10), () -> fx.count(cConnections) == 0);
-        // nothing of C's batches committed: its jobs are still executing under its (expiring) leases
+        // nothing of C's batches committed: its jobs are still executing under its (expiring) leases — or, when C's
+        // runner saw its statement fail while its pool was still closing, given back as retryable (its first attempt
+        // recorded as failed); either way not posted and not completed
         assertThat(heldByC).hasSizeGreaterThanOrEqualTo(2);
         for (String job : heldByC) {
-          assertThat(fx.queryString("SELECT state || ':' || attempt FROM jobs.jobs WHERE id = ?::uuid", job))
-              .isEqualTo("executing:1");
+          String state = fx.queryString("SELECT state || ':' || attempt FROM jobs.jobs WHERE id = ?::uuid", job);
+          assertThat(state).isIn("executing:1", "retryable:1");
+          if (state.startsWith("retryable")) givenBack.add(job);
         }
         assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isZero();
         lock.rollback();
@@ -179,8 +183,12 @@ class PaymentClusterTest {
         Poll.until("rescued job completed", Duration.ofSeconds(10),
             () -> "completed".equals(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?::uuid", job)));
         assertThat(fx.count("SELECT attempt FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo(2);
-        assertThat(fx.queryString("SELECT errors->0->>'reason' FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo("timeout");
-        assertThat(fx.queryString("SELECT errors->0->>'message' FROM jobs.jobs WHERE id = ?::uuid", job)).contains("lease");
+        if (givenBack.contains(job)) {
+          assertThat(fx.queryString("SELECT errors->0->>'reason' FROM jobs.jobs WHERE id = ?::uuid", job)).isNotBlank();
+        } else {
+          assertThat(fx.queryString("SELECT errors->0->>'reason' FROM jobs.jobs WHERE id = ?::uuid", job)).isEqualTo("timeout");
+          assertThat(fx.queryString("SELECT errors->0->>'message' FROM jobs.jobs WHERE id = ?::uuid", job)).contains("lease");
+        }
         assertThat(fx.queryString("SELECT locked_by FROM jobs.jobs WHERE id = ?::uuid", job)).isNull();
       }
       // every payment posted exactly once
