@@ -47,6 +47,13 @@ final class PaymentRepository {
       + " FROM payments.process_payment($1, $2, $3, $4, $5, $6, $7) AS o";
 
   /**
+   * The sync posting of many requests in ONE statement and transaction (payments/V22): one outcome per request, in
+   * request order, each as process_payment would have answered it had the requests come one after another.
+   */
+  private static final String PROCESS_ALL = "SELECT " + OUTCOME_COLUMNS
+      + " FROM payments.process_payments($1, $2, $3, $4, $5, $6, $7) AS b(ord, o) ORDER BY b.ord";
+
+  /**
    * The async accept of many requests in ONE statement (one commit for all: issue 8 profile, the WAL flush of a
    * commit per accepted payment was most of its cost). Per request, in order ({@code ord}): the payment as the
    * statement found it, and the job when it was accepted — PENDING → PROCESSING and a PaymentWorker job, like
@@ -181,6 +188,31 @@ final class PaymentRepository {
     return db.preparedQuery(PROCESS).execute(t).map(rows -> Outcome.from(rows.iterator().next()));
   }
 
+  /** Post the requests in one statement (see {@link #PROCESS_ALL}); the outcomes in request order. */
+  Future<List<Outcome>> processAll(SqlClient db, List<BatchRequest> requests, Limits limits) {
+    Tuple t = limits.addTo(batchTuple(requests));
+    return db.preparedQuery(PROCESS_ALL).execute(t).map(rows -> {
+      List<Outcome> out = new ArrayList<>(requests.size());
+      for (Row r : rows) out.add(Outcome.from(r));
+      if (out.size() != requests.size()) throw new IllegalStateException("process answered " + out.size() + " rows");
+      return out;
+    });
+  }
+
+  /** The batch's payment ids, caller ids and caller-is-admin flags as three array parameters. */
+  private static Tuple batchTuple(List<BatchRequest> requests) {
+    UUID[] payments = new UUID[requests.size()];
+    UUID[] callers = new UUID[requests.size()];
+    Boolean[] admins = new Boolean[requests.size()];
+    for (int i = 0; i < payments.length; i++) {
+      BatchRequest r = requests.get(i);
+      payments[i] = r.paymentId();
+      callers[i] = r.callerId();
+      admins[i] = r.callerIsAdmin();
+    }
+    return Tuple.tuple().addArrayOfUUID(payments).addArrayOfUUID(callers).addArrayOfBoolean(admins);
+  }
+
   /**
    * The async accept's answer: a failing reason (null = accepted) with the status found, or the job. A lost race (the
    * payment left PENDING between the statement's snapshot and its lock) is already_processed with a null status.
@@ -191,26 +223,16 @@ final class PaymentRepository {
     }
   }
 
-  /** One accept request of a batch. */
-  record AcceptRequest(UUID paymentId, UUID callerId, boolean callerIsAdmin) {}
+  /** One request of a batch (the async accept's or the sync posting's): the payment and who asks. */
+  record BatchRequest(UUID paymentId, UUID callerId, boolean callerIsAdmin) {}
 
   /**
    * Accept the requests in one statement; the answers in the same order. In a transaction
    * (an Idempotency-Key) it commits with it; on the pool, by itself.
    */
-  Future<List<Accepted>> accept(SqlClient db, List<AcceptRequest> requests, String worker, String queue,
+  Future<List<Accepted>> accept(SqlClient db, List<BatchRequest> requests, String worker, String queue,
       int maxAttempts, int timeoutSeconds) {
-    UUID[] payments = new UUID[requests.size()];
-    UUID[] callers = new UUID[requests.size()];
-    Boolean[] admins = new Boolean[requests.size()];
-    for (int i = 0; i < payments.length; i++) {
-      AcceptRequest r = requests.get(i);
-      payments[i] = r.paymentId();
-      callers[i] = r.callerId();
-      admins[i] = r.callerIsAdmin();
-    }
-    Tuple t = Tuple.tuple().addArrayOfUUID(payments).addArrayOfUUID(callers).addArrayOfBoolean(admins)
-        .addString(worker).addString(queue).addInteger(maxAttempts).addInteger(timeoutSeconds);
+    Tuple t = batchTuple(requests).addString(worker).addString(queue).addInteger(maxAttempts).addInteger(timeoutSeconds);
     return db.preparedQuery(ACCEPT).execute(t).map(rows -> {
       List<Accepted> out = new ArrayList<>(requests.size());
       int i = 0;
@@ -225,7 +247,7 @@ final class PaymentRepository {
    * (payment_not_found) → may process (insufficient_permissions: admin always, the owner only while PENDING) →
    * PENDING (already_processed); then accepted, or a lost race.
    */
-  private static Accepted acceptOutcome(AcceptRequest req, Row r) {
+  private static Accepted acceptOutcome(BatchRequest req, Row r) {
     String status = r.getString("status");
     if (status == null) return new Accepted("payment_not_found", null, null, null);
     boolean pending = Payment.PENDING.equals(status);

@@ -28,8 +28,17 @@ final class PaymentService {
   private final PaymentsConfig cfg;
   private final PaymentRepository payments;
   private final AccountRepository accounts;
-  /** This service's {@link AcceptBatcher} in the data of each event-loop context that runs it. */
-  private final Object batcherKey = new Object();
+  /** This service's {@link Batchers} in the data of each event-loop context that runs it. */
+  private final Object batchersKey = new Object();
+
+  /**
+   * Requests waiting together share a statement and commit (per event loop; db.pool_size, 10 by default, is shared by
+   * http.instances loops and the workers). Async accepts: 3 statements in flight, 100 requests each at most. Sync
+   * postings: 3 in flight (a batch holds its accounts until it commits, so more in flight would mostly wait on a busy
+   * account's lock), 32 requests each at most (a batch's answers wait for its last posting).
+   */
+  private record Batchers(GroupCommit<PaymentRepository.BatchRequest, PaymentRepository.Accepted> accept,
+                          GroupCommit<PaymentRepository.BatchRequest, Payment> process) {}
 
   PaymentService(Vertx vertx, Pool pool, PaymentsConfig cfg, PaymentRepository payments, AccountRepository accounts) {
     this.vertx = vertx;
@@ -94,8 +103,9 @@ final class PaymentService {
   // ------------------------------------------------------------------ process
 
   /**
-   * SPEC.md §6.6 in one statement per request (see {@link Posting}): without an Idempotency-Key the statement runs
-   * on its own (autocommit, no BEGIN/COMMIT round trips); with one, inside the key's transaction.
+   * SPEC.md §6.6 in one statement per request (see {@link Posting}): with an Idempotency-Key inside the key's
+   * transaction; without one on its own (autocommit, no BEGIN/COMMIT round trips), joined by the requests of this
+   * event loop that wait while its statements run ({@link GroupCommit}, payments/V22).
    */
   Future<ApiReply> process(ApiRequest req) {
     return process(req, Requests.prefersAsync(req.header("prefer")));
@@ -111,12 +121,14 @@ final class PaymentService {
     UUID id = Requests.pathId(req);
     boolean[] batched = {false};
     Future<ApiReply> reply = idempotency.run(req, Requests.callerId(c), db -> {
+      Batchers batchers = db == pool ? batchers() : null;
+      batched[0] = batchers != null;
+      PaymentRepository.BatchRequest one = new PaymentRepository.BatchRequest(id, Requests.callerId(c), c.isAdmin());
       if (!async) {
-        return posting.process(db, c, id).map(p -> ApiReply.ok(p.toJson(), new JsonObject().put("action", "processed")));
+        return (batchers != null ? batchers.process().submit(one) : posting.process(db, c, id))
+            .map(p -> ApiReply.ok(p.toJson(), new JsonObject().put("action", "processed")));
       }
-      AcceptBatcher batcher = db == pool ? batcher() : null;
-      batched[0] = batcher != null;
-      return accept(batcher != null ? batcher.accept(id, Requests.callerId(c), c.isAdmin()) : posting.accept(db, c, id), id);
+      return accept(batchers != null ? batchers.accept().submit(one) : posting.accept(db, c, id), id);
     });
     // the batcher wakes the workers once per statement; otherwise wake them once the accept committed
     return async ? reply.onSuccess(r -> {
@@ -126,7 +138,7 @@ final class PaymentService {
 
   /**
    * The 202 of an accepted job. Without an Idempotency-Key ({@code db} is the pool) the accept joins this event
-   * loop's {@link AcceptBatcher} (one statement and commit for the requests that wait together); with one it runs in
+   * loop's {@link GroupCommit} (one statement and commit for the requests that wait together); with one it runs in
    * the key's transaction.
    */
   private static Future<ApiReply> accept(Future<PaymentRepository.Accepted> accepted, UUID id) {
@@ -138,14 +150,17 @@ final class PaymentService {
         .put("payment_id", id.toString()), new JsonObject().put("action", "process_scheduled")));
   }
 
-  /** This event loop's batcher (null off an event loop: then each accept is a statement of its own). */
-  private AcceptBatcher batcher() {
+  /** This event loop's batchers (null off an event loop: then each request is a statement of its own). */
+  private Batchers batchers() {
     io.vertx.core.Context ctx = Vertx.currentContext();
     if (ctx == null || !ctx.isEventLoopContext()) return null;
-    AcceptBatcher b = ctx.get(batcherKey);
+    Batchers b = ctx.get(batchersKey);
     if (b == null) {
-      b = new AcceptBatcher(vertx, pool, posting);
-      ctx.put(batcherKey, b);
+      b = new Batchers(new GroupCommit<>(3, 100, requests -> posting.acceptAll(pool, requests).onSuccess(answers -> {
+        // the workers are woken once per statement that accepted a payment
+        if (answers.stream().anyMatch(Future::succeeded)) Jobs.wake(vertx, PaymentsApi.QUEUE);
+      })), new GroupCommit<>(3, 32, requests -> posting.processAll(pool, requests)));
+      ctx.put(batchersKey, b);
     }
     return b;
   }

@@ -41,17 +41,39 @@ final class Posting {
 
   /** Synchronous process: the posted payment, or the first failing check of §6.6 as its problem. */
   Future<Payment> process(SqlClient db, Caller c, UUID paymentId) {
-    return payments.process(db, paymentId, Requests.callerId(c), c.isAdmin(), limits).compose(o -> o.posted()
-        ? Future.succeededFuture(o.payment())
-        : Future.failedFuture(routeFailure(o.reason(), o.paymentStatus()).orElseGet(() -> ruleFailure(o))));
+    return payments.process(db, paymentId, Requests.callerId(c), c.isAdmin(), limits).compose(this::processed);
+  }
+
+  /**
+   * Synchronous process of many requests: one statement and transaction for two or more (payments/V22), else
+   * {@link #process}'s. The outer future fails when the statement did (nothing committed); otherwise one answer per
+   * request, in order, as {@link #process} answers it.
+   */
+  Future<List<Future<Payment>>> processAll(SqlClient db, List<PaymentRepository.BatchRequest> requests) {
+    if (requests.size() == 1) {
+      PaymentRepository.BatchRequest r = requests.get(0);
+      return payments.process(db, r.paymentId(), r.callerId(), r.callerIsAdmin(), limits)
+          .map(o -> List.of(processed(o)));
+    }
+    return payments.processAll(db, requests, limits).map(outcomes -> outcomes.stream().map(this::processed).toList());
+  }
+
+  /** The posted payment, or the first failing check of §6.6 as its problem. */
+  private Future<Payment> processed(PaymentRepository.Outcome o) {
+    if (o.posted()) return Future.succeededFuture(o.payment());
+    try {
+      return Future.failedFuture(routeFailure(o.reason(), o.paymentStatus()).orElseGet(() -> ruleFailure(o)));
+    } catch (IllegalStateException disagreement) {
+      return Future.failedFuture(disagreement);
+    }
   }
 
   /**
    * The accepted job: PENDING → PROCESSING plus a PaymentWorker job, or the route's failure. With {@code db} a
-   * transaction (an Idempotency-Key) it commits with it; a key-less request goes through {@link AcceptBatcher}.
+   * transaction (an Idempotency-Key) it commits with it; a key-less request goes through {@link GroupCommit}.
    */
   Future<PaymentRepository.Accepted> accept(SqlClient db, Caller c, UUID paymentId) {
-    return acceptAll(db, List.of(new PaymentRepository.AcceptRequest(paymentId, Requests.callerId(c), c.isAdmin())))
+    return acceptAll(db, List.of(new PaymentRepository.BatchRequest(paymentId, Requests.callerId(c), c.isAdmin())))
         .compose(answers -> answers.get(0));
   }
 
@@ -60,7 +82,7 @@ final class Posting {
    * (nothing committed); otherwise one answer per request, in order: the job, or that request's route failure.
    */
   Future<List<Future<PaymentRepository.Accepted>>> acceptAll(SqlClient db,
-      List<PaymentRepository.AcceptRequest> requests) {
+      List<PaymentRepository.BatchRequest> requests) {
     return payments.accept(db, requests, PaymentsApi.WORKER, PaymentsApi.QUEUE, JOB_MAX_ATTEMPTS,
         JOB_TIMEOUT_SECONDS).map(answers -> {
           List<Future<PaymentRepository.Accepted>> out = new ArrayList<>(answers.size());

@@ -2,7 +2,7 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.payments.PaymentRepository.AcceptRequest;
+import com.ledger.payments.PaymentRepository.BatchRequest;
 import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The async accept of many requests in one statement ({@link AcceptBatcher}, PaymentRepository.ACCEPT): every request
+ * The async accept of many requests in one statement ({@link GroupCommit}, PaymentRepository.ACCEPT): every request
  * of a batch is answered exactly as it would be alone — the checks of SPEC §6.6 in order on the row as found, PENDING →
  * PROCESSING with one PaymentWorker job for each accepted one — and a request that loses a race to another
  * transaction gets the status that transaction left.
@@ -51,7 +51,7 @@ class AcceptBatchTest {
   }
 
   /** The answers of one statement, each as the reason of its failure or "202 <job state>". */
-  static List<String> acceptAll(List<AcceptRequest> requests) {
+  static List<String> acceptAll(List<BatchRequest> requests) {
     List<Future<PaymentRepository.Accepted>> answers = posting.acceptAll(pool, requests).await();
     List<String> out = new ArrayList<>();
     for (Future<PaymentRepository.Accepted> a : answers) {
@@ -78,12 +78,12 @@ class AcceptBatchTest {
     UUID missing = UUID.randomUUID();
 
     List<String> answers = acceptAll(List.of(
-        new AcceptRequest(mine, owner.id(), false),
-        new AcceptRequest(missing, owner.id(), false),
-        new AcceptRequest(notYours, other.id(), false),
-        new AcceptRequest(processing, admin.id(), true),
-        new AcceptRequest(completed, owner.id(), false),
-        new AcceptRequest(adminsPick, admin.id(), true)));
+        new BatchRequest(mine, owner.id(), false),
+        new BatchRequest(missing, owner.id(), false),
+        new BatchRequest(notYours, other.id(), false),
+        new BatchRequest(processing, admin.id(), true),
+        new BatchRequest(completed, owner.id(), false),
+        new BatchRequest(adminsPick, admin.id(), true)));
 
     assertThat(answers).containsExactly("202 available", "payment_not_found", "insufficient_permissions",
         "already_processed PROCESSING", "insufficient_permissions", "202 available");
@@ -104,13 +104,13 @@ class AcceptBatchTest {
     // one payment asked for twice in one statement: the first request wins, the other lost the race (as two single
     // accepts that both found it PENDING)
     UUID twice = fx.payment(owner, acc, "6.00", "DEBIT", "batch twice", "PENDING");
-    assertThat(acceptAll(List.of(new AcceptRequest(twice, other.id(), false), new AcceptRequest(twice, owner.id(), false),
-        new AcceptRequest(twice, admin.id(), true)))).containsExactly("insufficient_permissions", "202 available",
+    assertThat(acceptAll(List.of(new BatchRequest(twice, other.id(), false), new BatchRequest(twice, owner.id(), false),
+        new BatchRequest(twice, admin.id(), true)))).containsExactly("insufficient_permissions", "202 available",
         "already_processed PROCESSING");
     assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE args ->> 'payment_id' = ?::text", twice)).isEqualTo(1);
 
     // a second batch: the accepted ones are PROCESSING now
-    assertThat(acceptAll(List.of(new AcceptRequest(mine, admin.id(), true), new AcceptRequest(adminsPick, owner.id(), false))))
+    assertThat(acceptAll(List.of(new BatchRequest(mine, admin.id(), true), new BatchRequest(adminsPick, owner.id(), false))))
         .containsExactly("already_processed PROCESSING", "insufficient_permissions");
     assertThat(fx.count("SELECT count(*) FROM jobs.jobs WHERE args ->> 'payment_id' = ?::text", mine)).isEqualTo(1);
   }
@@ -131,8 +131,8 @@ class AcceptBatchTest {
       }
       // the batch sees the payment PENDING (the cancel is not committed) and waits for its row lock
       Future<List<Future<PaymentRepository.Accepted>>> running =
-          posting.acceptAll(pool, List.of(new AcceptRequest(free, owner.id(), false),
-              new AcceptRequest(raced, owner.id(), false)));
+          posting.acceptAll(pool, List.of(new BatchRequest(free, owner.id(), false),
+              new BatchRequest(raced, owner.id(), false)));
       Poll.until("the batch waits for the row lock", Duration.ofSeconds(10), () -> fx.count(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%accept_payments%'") == 1);
       c.commit();
@@ -175,7 +175,7 @@ class AcceptBatchTest {
       for (int i = 0; i < 3; i++) {
         UUID p = fx.payment(owner, acc, "1.0" + i, "DEBIT", "generic plan " + i, "PENDING");
         List<PaymentRepository.Accepted> answers = repository.accept(conn,
-            List.of(new AcceptRequest(p, owner.id(), false), new AcceptRequest(UUID.randomUUID(), owner.id(), false)),
+            List.of(new BatchRequest(p, owner.id(), false), new BatchRequest(UUID.randomUUID(), owner.id(), false)),
             "PaymentWorker", "payments", 5, 300).await();
         assertThat(answers.get(0).jobId()).isNotNull();
         assertThat(answers.get(1).reason()).isEqualTo("payment_not_found");

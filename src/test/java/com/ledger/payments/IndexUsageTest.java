@@ -235,6 +235,10 @@ class IndexUsageTest {
         "user_payments_user_id_amount_description_direction_status_index"};
     explainNested("PaymentRepository.PROCESS (lock, rules, posting)", k("PaymentRepository", "PROCESS"),
         tx -> Future.succeededFuture(p(i.payment(), i.heavyUser(), false, limit, noDailyLimits, limit, 5)), posting);
+    explainNested("PaymentRepository.PROCESS_ALL (a batch: lock payments, then accounts, then each posting; payments/V22)",
+        k("PaymentRepository", "PROCESS_ALL"), tx -> Future.succeededFuture(p(new UUID[] {i.payment(), UUID.randomUUID()},
+            new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, limit, noDailyLimits, limit, 5)),
+        posting);
     explainNested("PaymentRepository.ACCEPT (a batch: checks, lock, PENDING -> PROCESSING, enqueue; payments/V21)",
         k("PaymentRepository", "ACCEPT"), tx -> Future.succeededFuture(p(new UUID[] {i.payment(), UUID.randomUUID()},
             new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, "PaymentWorker", "payments", 5, 300)),

@@ -87,7 +87,7 @@ class ProcessAsyncApiTest extends PaymentsE2E {
   }
 
   /**
-   * Key-less accepts that arrive together share statements (AcceptBatcher); each is still answered as alone: every
+   * Key-less accepts that arrive together share statements (GroupCommit); each is still answered as alone: every
    * PENDING payment of the caller gets one 202 and one job, a payment an admin asks for twice at once one 202 and one 409,
    * another user's payment 403, an unknown id 404 — and the workers post each accepted payment once.
    */
