@@ -58,13 +58,14 @@ public final class BearerAuth implements JWTAuthHandler {
   @Override
   public void handle(RoutingContext rc) {
     String header = rc.request().getHeader("Authorization");
-    if (header == null || !header.startsWith("Bearer ") || header.length() == 7 || header.substring(7).isBlank()) {
+    // a header seen before is looked up as sent: no copy of the token per request
+    Known remembered = header == null ? null : verified.get(header);
+    if (remembered == null && (header == null || !header.startsWith("Bearer ") || blankFrom(header, 7))) {
       rc.fail(new LedgerException(INVALID_TOKEN, "Authorization must be 'Bearer <token>'"));
       return;
     }
     String cid = Correlation.id(rc);
-    String token = header.substring(7).trim();
-    Future<Known> known = claims(token);
+    Future<Known> known = remembered != null ? recheck(header, remembered) : verify(header);
     if (known.isComplete()) {  // a remembered token and a cached user: no composition, no allocation of futures
       if (known.failed()) {
         rc.fail(known.cause());
@@ -86,6 +87,14 @@ public final class BearerAuth implements JWTAuthHandler {
         .onFailure(rc::fail);
   }
 
+  /** {@code s.substring(from).isBlank()} without the copy. */
+  private static boolean blankFrom(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (!Character.isWhitespace(s.charAt(i))) return false;
+    }
+    return true;
+  }
+
   private void admitNow(RoutingContext rc, Known k, JsonObject found) {
     JsonObject principal;
     try {
@@ -101,24 +110,25 @@ public final class BearerAuth implements JWTAuthHandler {
   /**
    * The token's claims: the signature is verified once per token, the claims (expiry, type, …) on every request. A
    * token whose claims no longer pass (it expired) is forgotten; one that fails verification is never remembered.
+   * Tokens are remembered by the {@code Authorization} header that carried them.
    */
-  private Future<Known> claims(String token) {
-    Known known = verified.get(token);
-    if (known != null) {
-      Future<JsonObject> checked = verifier.checkClaims(known.claims(), TokenVerifier.ACCESS);
-      if (checked.failed()) {
-        verified.remove(token);
-        return checked.mapEmpty();
-      }
-      return Future.succeededFuture(known);
+  private Future<Known> recheck(String header, Known known) {
+    Future<JsonObject> checked = verifier.checkClaims(known.claims(), TokenVerifier.ACCESS);
+    if (checked.failed()) {
+      verified.remove(header);
+      return checked.mapEmpty();
     }
-    return verifier.verify(token, TokenVerifier.ACCESS).map(claims -> {
+    return Future.succeededFuture(known);
+  }
+
+  private Future<Known> verify(String header) {
+    return verifier.verify(header.substring(7).trim(), TokenVerifier.ACCESS).map(claims -> {
       if (verified.size() >= maxVerified) {
         verified.values().removeIf(k -> verifier.checkClaims(k.claims(), TokenVerifier.ACCESS).failed());
         if (verified.size() >= maxVerified) verified.clear();
       }
       Known k = new Known(claims);
-      verified.put(token, k);
+      verified.put(header, k);
       return k;
     });
   }

@@ -171,7 +171,7 @@ public final class HttpVerticle extends VerticleBase {
     JsonLiterals.Decoded body = v.body();
     ApiRequest req = new ApiRequest(op.getOperationId(), rc.get(BearerAuth.PRINCIPAL_KEY), v.path(), v.query(), headers,
         body.object(), raw && rc.body() != null ? rc.body().asString() : null, cid,
-        RateLimitCheck.clientKey(rc.request(), cfg.http().trustProxyHeaders()), rc.request().method().name(),
+        RateLimitCheck.clientKey(rc, cfg.http().trustProxyHeaders()), rc.request().method().name(),
         rc.request().path(), body.objectNumbers());
     if (lane != null) {
       onLane(rc, op.getOperationId(), lane, req, cid);
@@ -223,7 +223,7 @@ public final class HttpVerticle extends VerticleBase {
     if (reply.body() != null) {
       res.end(reply.body());
     } else {
-      res.end(Envelope.of(reply.data(), reply.metadata(), cid, Instant.now()).toBuffer());
+      res.end(Envelope.encode(reply.data(), reply.metadata(), cid, Instant.now()));
     }
   }
 

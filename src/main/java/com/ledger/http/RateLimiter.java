@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * window is kept as {@link #BUCKETS} counters of {@code windowMs / BUCKETS} each (one per millisecond for windows of
  * fewer milliseconds): O(1) time and fixed memory per request and per key, whatever the limit, where a log of
  * timestamps grew with it. A request leaves the window at the end of its bucket's window, so at most one bucket
- * (1 % of the window) early.
+ * (1 % of the window) early. The oldest non-empty bucket is tracked, so the reset time is O(1) too (it was a scan of
+ * the buckets on every request).
  */
 public final class RateLimiter {
   public record Decision(boolean allowed, int limit, int remaining, long resetAtMs, long retryAfterMs) {}
@@ -24,6 +25,7 @@ public final class RateLimiter {
     final long[] counts = new long[buckets];
     long total;
     long latest = Long.MIN_VALUE;  // absolute index of the newest bucket seen
+    long oldest = Long.MAX_VALUE;  // absolute index of the oldest non-empty bucket in the window (MAX: none)
 
     /** Drops the buckets that left the window by bucket {@code now}. */
     void advance(long now) {
@@ -38,14 +40,31 @@ public final class RateLimiter {
         }
       }
       if (now > latest) latest = now;
+      if (total == 0) {
+        oldest = Long.MAX_VALUE;
+      } else if (oldest < first()) {
+        // the oldest bucket left: the next non-empty one (each bucket is passed over once, so O(1) amortized)
+        oldest = first();
+        while (counts[(int) Math.floorMod(oldest, (long) buckets)] == 0) oldest++;
+      }
+    }
+
+    /** The first bucket still in the window. */
+    long first() {
+      return latest - buckets + 1;
+    }
+
+    /** Counts a request in bucket {@code b} (one from a clock that went back past the window counts in its first bucket). */
+    void count(long b) {
+      long at = Math.max(b, first());
+      counts[(int) Math.floorMod(at, (long) buckets)]++;
+      total++;
+      if (at < oldest) oldest = at;
     }
 
     /** When the oldest request still in the window leaves it (epoch ms). */
     long resetAt() {
-      for (long b = latest - buckets + 1; b <= latest; b++) {
-        if (counts[(int) Math.floorMod(b, (long) buckets)] > 0) return (b + buckets) * bucketMs;
-      }
-      return (latest + buckets) * bucketMs;
+      return (oldest == Long.MAX_VALUE ? latest + buckets : oldest + buckets) * bucketMs;
     }
   }
 
@@ -64,8 +83,7 @@ public final class RateLimiter {
         long reset = w.resetAt();
         return new Decision(false, max, 0, reset, Math.max(1, reset - nowMs));
       }
-      w.counts[(int) Math.floorMod(bucket, (long) buckets)]++;
-      w.total++;
+      w.count(bucket);
       return new Decision(true, max, (int) (max - w.total), w.resetAt(), 0);
     }
   }

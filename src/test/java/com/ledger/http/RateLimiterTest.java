@@ -39,4 +39,37 @@ class RateLimiterTest {
     l.evictIdle(t0 + 10_000);
     assertThat(l.trackedKeys()).isZero();
   }
+
+  /**
+   * Against a plain model (per-bucket counts, the reset found by scanning the window): every decision's allowed,
+   * remaining and reset agree over a random walk of the clock that leaves buckets empty, lets the oldest leave and
+   * goes idle for more than a window.
+   */
+  @Test
+  void decisions_match_a_scanning_model_over_a_random_clock() {
+    int max = 40;
+    long windowMs = 1000;
+    RateLimiter l = new RateLimiter(max, windowMs);
+    java.util.Random random = new java.util.Random(8);
+    long bucketMs = windowMs / RateLimiter.BUCKETS;
+    java.util.TreeMap<Long, Integer> model = new java.util.TreeMap<>();  // bucket -> requests
+    long now = 7_000_000L;
+    for (int i = 0; i < 20_000; i++) {
+      int step = random.nextInt(100);
+      now += step < 70 ? random.nextInt(3) : step < 97 ? random.nextInt(60) : 1500;
+      long bucket = now / bucketMs;
+      model.headMap(bucket - RateLimiter.BUCKETS + 1).clear();
+      int total = model.values().stream().mapToInt(Integer::intValue).sum();
+      RateLimiter.Decision d = l.hit("k", now);
+      if (total >= max) {
+        assertThat(d.allowed()).as("request %d", i).isFalse();
+        assertThat(d.resetAtMs()).as("request %d", i).isEqualTo((model.firstKey() + RateLimiter.BUCKETS) * bucketMs);
+      } else {
+        model.merge(bucket, 1, Integer::sum);
+        assertThat(d.allowed()).as("request %d", i).isTrue();
+        assertThat(d.remaining()).as("request %d", i).isEqualTo(max - total - 1);
+        assertThat(d.resetAtMs()).as("request %d", i).isEqualTo((model.firstKey() + RateLimiter.BUCKETS) * bucketMs);
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package com.ledger.platform.security;
 
 import com.ledger.platform.bus.Bus;
+import com.ledger.platform.json.EncodedJson;
 import com.ledger.users.api.UsersApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,13 +77,23 @@ public final class UserCache implements Shareable {
     return vertx.eventBus().<JsonObject>request(UsersApi.FIND, new JsonObject().put("user_id", userId),
             Bus.options(correlationId, timeoutMs))
         .map(reply -> {
-          JsonObject found = reply.body();
+          JsonObject found = ttlMs > 0 ? kept(reply.body()) : reply.body();
           if (ttlMs > 0 && evictions.get() == seen) {
             if (entries.size() >= MAX_ENTRIES) entries.clear();
             entries.put(userId, new Entry(found, now));
           }
           return found;
         });
+  }
+
+  /**
+   * The answer as the cache keeps it: its user as {@link EncodedJson} (shared read-only like every cached answer), so
+   * the edge writes the user of {@code GET /api/auth/me} without encoding it again.
+   */
+  static JsonObject kept(JsonObject found) {
+    JsonObject user = user(found);
+    if (user == null || user instanceof EncodedJson) return found;
+    return new JsonObject(new java.util.LinkedHashMap<>(found.getMap())).put("user", new EncodedJson(user));
   }
 
   /** The user object of a {@code find} answer, or null when the user does not exist. */
