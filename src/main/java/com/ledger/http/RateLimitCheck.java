@@ -66,10 +66,8 @@ final class RateLimitCheck {
 
   /** {@link #clientKey}, with the remote address's text remembered per connection address. */
   private String key(HttpServerRequest req) {
-    if (trustProxy) {
-      String xff = req.getHeader("X-Forwarded-For");
-      if (xff != null && !xff.isBlank()) return xff.split(",")[0].trim();
-    }
+    String forwarded = trustProxy ? forwardedFor(req) : null;
+    if (forwarded != null) return forwarded;
     // the connection's address object (kept by the connection): the routing context's request wrapper would work out
     // its forwarded scheme, authority and absolute URI first (no forwarded headers are allowed, so it is the same)
     SocketAddress remote = req.connection() == null ? req.remoteAddress() : req.connection().remoteAddress();
@@ -91,11 +89,15 @@ final class RateLimitCheck {
 
   /** The rate-limit key: the remote IP, or the first X-Forwarded-For entry when proxies are trusted. */
   static String clientKey(HttpServerRequest req, boolean trustProxy) {
-    if (trustProxy) {
-      String xff = req.getHeader("X-Forwarded-For");
-      if (xff != null && !xff.isBlank()) return xff.split(",")[0].trim();
-    }
+    String forwarded = trustProxy ? forwardedFor(req) : null;
+    if (forwarded != null) return forwarded;
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+  }
+
+  /** The first X-Forwarded-For entry, or null when there is none. */
+  private static String forwardedFor(HttpServerRequest req) {
+    String xff = req.getHeader("X-Forwarded-For");
+    return xff == null || xff.isBlank() ? null : xff.split(",")[0].trim();
   }
 
   /** The decimal digits of {@code v} as ASCII bytes. */
