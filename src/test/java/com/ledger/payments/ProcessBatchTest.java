@@ -172,15 +172,13 @@ class ProcessBatchTest {
       }
       batches.add(batch);
     }
-    PaymentsConfig cfg = app.app.config().payments();
-    Posting own = new Posting(new PaymentRepository(), new TransferPolicy(cfg), cfg);
     Pool many = PgBuilder.pool().with(new PoolOptions().setMaxSize(12))
         .connectingTo(PgConnectOptions.fromUri(app.dbUrl)).using(app.app.vertx()).build();
     List<String> answers = new ArrayList<>();
     try {
       // the repository's statement directly: a failed statement fails here (GroupCommit would retry it request by
       // request and hide the deadlock)
-      List<Future<List<Future<Payment>>>> running = batches.stream().map(batch -> own.processAll(many, batch)).toList();
+      List<Future<List<Future<Payment>>>> running = batches.stream().map(batch -> posting.processAll(many, batch)).toList();
       for (Future<List<Future<Payment>>> r : running) {
         for (Future<Payment> p : r.await()) answers.add(p.await().status());
       }
