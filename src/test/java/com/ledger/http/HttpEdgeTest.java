@@ -49,6 +49,23 @@ class HttpEdgeTest {
   }
 
   @Test
+  void only_bodies_of_2_kib_or_more_are_gzipped() {
+    com.ledger.support.Api raw = com.ledger.support.Api.unchecked(app.api.base);  // a gzipped body is not JSON
+    Map<String, String> gzip = Map.of("Accept-Encoding", "gzip");
+    Resp small = raw.send("GET", "/api/health", null, null, gzip);
+    assertThat(small.status()).isEqualTo(200);
+    assertThat(small.body().length()).isLessThan(HttpVerticle.COMPRESS_FROM_BYTES);
+    assertThat(small.header("content-encoding")).as("a small answer is sent as it is").isNull();
+    assertThat(new JsonObject(small.body()).getString("status")).isNotBlank();
+    Resp large = raw.send("GET", "/api/docs/openapi.yaml", null, null, gzip);
+    assertThat(large.status()).isEqualTo(200);
+    assertThat(large.header("content-encoding")).as("the contract (large) is compressed").isEqualTo("gzip");
+    Resp plain = raw.send("GET", "/api/docs/openapi.yaml", null, null, Map.of());
+    assertThat(plain.header("content-encoding")).as("not without Accept-Encoding").isNull();
+    assertThat(plain.body()).startsWith("openapi:");
+  }
+
+  @Test
   void malformed_json_is_400_invalid_json_body() {
     assertProblem(app.api.post("/api/auth/login", "{\"email\": ", null), 400, "invalid_json_body");
   }
