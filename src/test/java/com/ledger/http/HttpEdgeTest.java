@@ -3,6 +3,7 @@ package com.ledger.http;
 import static com.ledger.support.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ledger.support.Api;
 import com.ledger.support.Api.Resp;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestUsers;
@@ -50,7 +51,7 @@ class HttpEdgeTest {
 
   @Test
   void only_bodies_of_2_kib_or_more_are_gzipped() {
-    com.ledger.support.Api raw = com.ledger.support.Api.unchecked(app.api.base);  // a gzipped body is not JSON
+    Api raw = Api.unchecked(app.api.base);  // a gzipped body is not JSON
     Map<String, String> gzip = Map.of("Accept-Encoding", "gzip");
     Resp small = raw.send("GET", "/api/health", null, null, gzip);
     assertThat(small.status()).isEqualTo(200);
