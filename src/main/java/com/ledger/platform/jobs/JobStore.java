@@ -47,32 +47,37 @@ final class JobStore {
 
   private static final String COMPLETE = "SELECT jobs.complete_all($1, $2, $3) AS n";
 
+  // The statements below name their jobs by id and compare the state as an expression (state || ''), which no
+  // index answers: with statistics taken while few jobs were executing, state = 'executing' made the planner read
+  // jobs_state_inserted_at_index's whole executing range (every runner's jobs, plus dead versions until VACUUM)
+  // instead of probing the primary key (jobs/V6 has the measurements).
+
   private static final String RETRY_LATER = """
       UPDATE jobs.jobs SET state = 'retryable', scheduled_at = $3, errors = errors || jsonb_build_array($4::jsonb),
              locked_by = NULL, lease_until = NULL
-      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+      WHERE id = $1 AND attempt = $2 AND state || '' = 'executing'""";
 
   /** Not attempted (a dependency refused the call): back to the queue for later with the attempt given back. */
   private static final String DEFER = """
       UPDATE jobs.jobs SET state = 'retryable', scheduled_at = $3, errors = errors || jsonb_build_array($4::jsonb),
              attempt = attempt - 1, locked_by = NULL, lease_until = NULL
-      WHERE id = $1 AND attempt = $2 AND state = 'executing'""";
+      WHERE id = $1 AND attempt = $2 AND state || '' = 'executing'""";
 
   private static final String DEAD = """
       UPDATE jobs.jobs SET state = 'dead', dead_at = date_trunc('second', now()),
              errors = errors || jsonb_build_array($3::jsonb), locked_by = NULL, lease_until = NULL
-      WHERE id = $1 AND attempt = $2 AND state = 'executing'
+      WHERE id = $1 AND attempt = $2 AND state || '' = 'executing'
       RETURNING *""";
 
   private static final String HEARTBEAT = """
       UPDATE jobs.jobs SET lease_until = now() + $3::int * interval '1 second'
-      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state = 'executing'
+      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state || '' = 'executing'
                    FOR UPDATE SKIP LOCKED)""";
 
   private static final String RELEASE = """
       UPDATE jobs.jobs SET state = 'available', scheduled_at = date_trunc('second', now()), locked_by = NULL,
              lease_until = NULL
-      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state = 'executing'
+      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state || '' = 'executing'
                    FOR UPDATE SKIP LOCKED)""";
 
   /** The leases of a node that left the cluster end now (rows its open transactions still hold are skipped). */
