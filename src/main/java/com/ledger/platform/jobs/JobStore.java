@@ -109,6 +109,8 @@ final class JobStore {
       WHERE state IN ('completed','dead','cancelled')
         AND COALESCE(completed_at, dead_at, cancelled_at, inserted_at) < now() - $1::int * interval '1 day'""";
 
+  private static final String VACUUM = "VACUUM (SKIP_LOCKED) jobs.jobs";
+
   private static final String GET = "SELECT * FROM jobs.jobs WHERE id = $1";
   private static final String GET_FOR_UPDATE = "SELECT * FROM jobs.jobs WHERE id = $1 FOR UPDATE";
 
@@ -222,6 +224,11 @@ final class JobStore {
 
   Future<Integer> prune(SqlClient db, int days) {
     return db.preparedQuery(PRUNE).execute(Tuple.of(days)).map(RowSet::rowCount);
+  }
+
+  /** VACUUM of the jobs table (not in a transaction: the pool's plain query); see {@link JobsMaintenanceVerticle}. */
+  Future<Void> vacuum(SqlClient db) {
+    return db.query(VACUUM).execute().mapEmpty();
   }
 
   Future<Optional<Job>> get(SqlClient db, UUID id) {

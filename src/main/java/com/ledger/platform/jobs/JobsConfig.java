@@ -18,20 +18,31 @@ import java.util.Map;
  * @param heartbeatSeconds how often a runner extends the leases of its running jobs (must be below the lease)
  * @param pruneDays        completed/dead/cancelled jobs older than this are deleted
  * @param shutdownGraceMs  on stop, how long running jobs may finish before their leases are released
+ * @param vacuumIntervalMs how often a node vacuums the jobs table (0 = never: autovacuum alone); see
+ *                         {@link JobsMaintenanceVerticle}
  */
 public record JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int leaseSeconds, int heartbeatSeconds,
-    int pruneDays, int shutdownGraceMs, int idlePollMaxMs, int batchSize) {
+    int pruneDays, int shutdownGraceMs, int idlePollMaxMs, int batchSize, int vacuumIntervalMs) {
 
   public static final String DEFAULT_QUEUES = "banking:3,payments:2,notifications:3,default:1";
   public static final int DEFAULT_IDLE_POLL_MAX_MS = 5000;
   public static final int DEFAULT_BATCH_SIZE = 100;
+  public static final int DEFAULT_VACUUM_INTERVAL_MS = 60_000;
 
   public JobsConfig {
     idlePollMaxMs = Math.max(idlePollMaxMs, pollIntervalMs);
     if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
+    if (vacuumIntervalMs < 0) throw new IllegalArgumentException("vacuumIntervalMs must be >= 0");
   }
 
-  /** The defaults for the idle backoff and the batch size. */
+  /** The default vacuum interval. */
+  public JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int leaseSeconds, int heartbeatSeconds,
+      int pruneDays, int shutdownGraceMs, int idlePollMaxMs, int batchSize) {
+    this(queues, pollIntervalMs, leaseSeconds, heartbeatSeconds, pruneDays, shutdownGraceMs, idlePollMaxMs, batchSize,
+        DEFAULT_VACUUM_INTERVAL_MS);
+  }
+
+  /** The defaults for the idle backoff, the batch size and the vacuum interval. */
   public JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int leaseSeconds, int heartbeatSeconds,
       int pruneDays, int shutdownGraceMs) {
     this(queues, pollIntervalMs, leaseSeconds, heartbeatSeconds, pruneDays, shutdownGraceMs, DEFAULT_IDLE_POLL_MAX_MS,
@@ -49,7 +60,8 @@ public record JobsConfig(Map<String, Integer> queues, int pollIntervalMs, int le
     return new JobsConfig(queues, j.integer("poll_interval_ms", 1000, 10, 600_000), lease, heartbeat,
         j.integer("prune_days", 7, 1, 3650), j.integer("shutdown_grace_ms", 10_000, 0, 600_000),
         j.integer("idle_poll_max_ms", DEFAULT_IDLE_POLL_MAX_MS, 10, 600_000),
-        j.integer("batch_size", DEFAULT_BATCH_SIZE, 1, 1000));
+        j.integer("batch_size", DEFAULT_BATCH_SIZE, 1, 1000),
+        j.integer("vacuum_interval_ms", DEFAULT_VACUUM_INTERVAL_MS, 0, 86_400_000));
   }
 
   /** {@code "banking:3,payments:2"} → ordered map; every entry needs a name and a concurrency of 1..100. */
