@@ -1,0 +1,39 @@
+-- Issue 8, the async posting path: the claim (jobs.claim, jobs/V4) moves the jobs it picked through their primary key,
+-- whatever the table looked like when its plan was made — as jobs/V6 did for the fence and the completion.
+--
+-- Why: jobs/V4 made the claim's pick (the ordered scan of jobs_claim_index) independent of the statistics, but not
+-- the UPDATE that moves the picked jobs to executing (FROM next WHERE j.id = next.id). PL/pgSQL keeps a plan per
+-- connection, and a node's first claims run on an idle node, on a jobs table with no pages yet (a fresh database,
+-- or one its VACUUM truncated): PostgreSQL then estimates one row, and the plan it keeps is a nested loop that reads
+-- the WHOLE table and compares every row with each picked id. Nothing replans it until the table's pg_class row
+-- changes (the node's own VACUUM, every jobs.vacuum_interval_ms). Caught with auto_explain in the benchmark's async
+-- figure: every claim of 100 took 150-300 ms of CPU (Seq Scan on jobs j, Join Filter: j.id = next.id) over the
+-- ~50k job rows of the warm-up, so the workers posted ~500 payments/s until the next VACUUM replanned it, then ~4,000/s;
+-- whether a VACUUM fell between the warm-up and the timed run decided the figure (end to end 0.13-0.16 of the raw
+-- SQL posting in four runs, 0.44-0.48 in two others, same build).
+--
+-- How: the same statement, planned with enable_seqscan off (a table estimated empty is no longer read whole: each
+-- picked job is found by its primary key) and with hash and merge joins off (the join stays a nested loop over the
+-- picked ids). The pick is unchanged: jobs_claim_index in (priority, scheduled_at, id) order, FOR UPDATE SKIP LOCKED,
+-- LIMIT p_limit (enable_sort off keeps it from being read whole and sorted). Same rows, locks and answers as jobs/V4.
+CREATE OR REPLACE FUNCTION jobs.claim(p_queue text, p_workers text[], p_limit integer, p_runner text,
+                                      p_lease_seconds integer)
+RETURNS SETOF jobs.jobs AS $$
+BEGIN
+    RETURN QUERY
+    WITH next AS (
+        SELECT j.id FROM jobs.jobs j
+         WHERE j.queue = p_queue AND j.worker = ANY (p_workers) AND j.state IN ('available', 'scheduled', 'retryable')
+           AND j.scheduled_at <= now()
+         ORDER BY j.priority, j.scheduled_at, j.id
+         LIMIT p_limit
+           FOR UPDATE SKIP LOCKED)
+    UPDATE jobs.jobs j
+       SET state = 'executing', attempt = j.attempt + 1, attempted_at = date_trunc('second', now()),
+           locked_by = p_runner, lease_until = now() + p_lease_seconds * interval '1 second'
+      FROM next
+     WHERE j.id = next.id
+    RETURNING j.*;
+END
+$$ LANGUAGE plpgsql SET enable_sort = off SET enable_seqscan = off SET enable_hashjoin = off
+                    SET enable_mergejoin = off;
