@@ -8,9 +8,9 @@
 -- the WHOLE table and compares every row with each picked id. Nothing replans it until the table's pg_class row
 -- changes (the node's own VACUUM, every jobs.vacuum_interval_ms). Caught with auto_explain in the benchmark's async
 -- figure: every claim of 100 took 150-300 ms of CPU (Seq Scan on jobs j, Join Filter: j.id = next.id) over the
--- ~50k job rows of the warm-up, so the workers posted ~500 payments/s until the next VACUUM replanned it, then ~4,000/s;
--- whether a VACUUM fell between the warm-up and the timed run decided the figure (end to end 0.13-0.16 of the raw
--- SQL posting in four runs, 0.44-0.48 in two others, same build).
+-- ~50k job rows of the warm-up, and the workers crawled until the next VACUUM replanned it; whether a VACUUM fell
+-- between the warm-up and the timed run decided the figure (same build, service-only runs: the last accepted payment
+-- was posted 26-32 s after the 3 s accept window in four runs, 0.8-1.2 s after it in two others).
 --
 -- How: the claim is planned afresh on every call (plan_cache_mode force_custom_plan; one claim per batch of up to
 -- jobs.batch_size jobs, ~0.3 ms of planning), so the plan always sees the table as it is (its actual size, whatever
