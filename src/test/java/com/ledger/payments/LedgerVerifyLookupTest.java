@@ -57,8 +57,8 @@ class LedgerVerifyLookupTest {
         SELECT 1.00, 'CREDIT', 'busy ' || g || ' ' || ?, 'PAYMENT', 'PENDING', ?, ? FROM generate_series(1, 400) g
         RETURNING id::text""", run, busy, u.id()).stream().map(UUID::fromString).toList();
     long posted = 0;
-    for (var row : pool.preparedQuery("SELECT (b.o).reason FROM payments.process_payments($1, $2, $3, 1e9, '{}'::jsonb, "
-            + "1e9, 5) AS b(ord, o)")
+    for (var row : pool.preparedQuery("SELECT (b.o).reason "
+            + "FROM payments.process_payments($1, $2, $3, 1e9, '{}'::jsonb, 1e9, 5) AS b(ord, o)")
         .execute(Tuple.of(ids.toArray(UUID[]::new), Collections.nCopies(ids.size(), u.id()).toArray(UUID[]::new),
             Collections.nCopies(ids.size(), false).toArray(Boolean[]::new))).await()) {
       if (row.getString(0) == null) posted++;
@@ -82,8 +82,9 @@ class LedgerVerifyLookupTest {
           .iterator().next().getString(0);
       assertThat(report).contains("\"violations\": 0").contains("\"lines_checked\": " + lines);
       long incremental = accountRangeReads(c) - before;
-      long full = c.query("SELECT count(*) FROM payments.ledger_verify()").execute().await().iterator().next().getLong(0);
-      assertThat(full).isZero();
+      long found = c.query("SELECT count(*) FROM payments.ledger_verify()").execute().await()
+          .iterator().next().getLong(0);
+      assertThat(found).isZero();
       long both = accountRangeReads(c) - before;
       c.query("ROLLBACK").execute().await();
 

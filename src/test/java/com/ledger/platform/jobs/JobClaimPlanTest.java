@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,17 +70,19 @@ class JobClaimPlanTest {
         }
         long[] after = reads(st);
         assertThat(after[0] - before[0]).as("sequential scans of jobs.jobs by the claim").isZero();
-        assertThat(after[1] - before[1]).as("index entries read by the claim (3,000 jobs wait)").isLessThanOrEqualTo(60);
+        assertThat(after[1] - before[1]).as("index entries read by the claim (3,000 jobs wait)")
+            .isLessThanOrEqualTo(60);
         // the first 20 in claim order (priority, due time, id), now executing under this runner's lease
         try (ResultSet rs = st.executeQuery("""
             SELECT array_agg(id ORDER BY priority, scheduled_at, id)
-                     FILTER (WHERE state = 'executing' AND locked_by = 'r-claim' AND attempt = 1 AND lease_until > now()),
+                     FILTER (WHERE state = 'executing' AND locked_by = 'r-claim' AND attempt = 1
+                               AND lease_until > now()),
                    (array_agg(id ORDER BY priority, scheduled_at, id))[1:20]
               FROM jobs.jobs WHERE queue = 'claim-test'""")) {
           rs.next();
-          List<Object> executing = List.of((Object[]) rs.getArray(1).getArray());
-          List<Object> first = List.of((Object[]) rs.getArray(2).getArray());
-          assertThat(claimed).hasSize(20).containsExactlyInAnyOrderElementsOf(first.stream().map(o -> (UUID) o).toList());
+          List<UUID> executing = uuids(rs.getArray(1));
+          List<UUID> first = uuids(rs.getArray(2));
+          assertThat(claimed).hasSize(20).containsExactlyInAnyOrderElementsOf(first);
           assertThat(executing).containsExactlyElementsOf(first);
         }
       } finally {
@@ -88,6 +92,10 @@ class JobClaimPlanTest {
         st.execute("ALTER TABLE jobs.jobs RESET (autovacuum_enabled)");
       }
     }
+  }
+
+  private static List<UUID> uuids(Array a) throws SQLException {
+    return Arrays.stream((Object[]) a.getArray()).map(o -> (UUID) o).toList();
   }
 
   /**
