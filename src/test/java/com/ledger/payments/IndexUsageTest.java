@@ -455,8 +455,8 @@ class IndexUsageTest {
         tx -> Future.succeededFuture(p("payments", paymentWorker, 10, "runner", 30)), "jobs_claim_index", job);
     explainNested("JobStore.FENCE", k("JobStore", "FENCE"),
         tx -> Future.succeededFuture(p(jobIds, new Integer[] {1}, "runner")), job);
-    explain("JobStore.LOCK_EXPIRED", k("JobStore", "LOCK_EXPIRED"), p("payments", paymentWorker),
-        "jobs_lease_until_index");
+    explainNested("JobStore.LOCK_EXPIRED", k("JobStore", "LOCK_EXPIRED"),
+        tx -> Future.succeededFuture(p("payments", paymentWorker)), "jobs_lease_until_index");
     explainNested("JobStore.COMPLETE", k("JobStore", "COMPLETE"),
         tx -> Future.succeededFuture(p(jobIds, new Integer[] {1}, new JsonObject[] {new JsonObject()})), job);
     // jobs/V5, V6: the fence and the completion reach their jobs by primary key only, by the shape of their statements
@@ -473,13 +473,14 @@ class IndexUsageTest {
         p(i.job(), 1, OffsetDateTime.now(ZoneOffset.UTC), new JsonObject()), job);
     explain("JobStore.DEFER", k("JobStore", "DEFER"),
         p(i.job(), 1, OffsetDateTime.now(ZoneOffset.UTC), new JsonObject()), job);
-    explain("JobStore.EXPIRE_NODE", k("JobStore", "EXPIRE_NODE"), p("payments", "%@node-gone"),
-        "jobs_lease_until_index");
+    explainNested("JobStore.EXPIRE_NODE", k("JobStore", "EXPIRE_NODE"),
+        tx -> Future.succeededFuture(p("payments", "%@node-gone")), "jobs_lease_until_index");
     explain("JobStore.HELD_BY_NODE", k("JobStore", "HELD_BY_NODE"), p("payments", "%@node-gone"),
         "jobs_lease_until_index");
     explain("JobStore.DEAD", k("JobStore", "DEAD"), p(i.job(), 1, new JsonObject()), job);
-    explain("JobStore.HEARTBEAT", k("JobStore", "HEARTBEAT"), p(jobIds, "runner", 30), job);
-    explain("JobStore.RELEASE", k("JobStore", "RELEASE"), p(jobIds, "runner"), job);
+    explainNested("JobStore.HEARTBEAT", k("JobStore", "HEARTBEAT"), tx -> Future.succeededFuture(p(jobIds, "runner", 30)),
+        job);
+    explainNested("JobStore.RELEASE", k("JobStore", "RELEASE"), tx -> Future.succeededFuture(p(jobIds, "runner")), job);
     explain("JobStore.DEPTH", k("JobStore", "DEPTH"), p("payments"), "jobs_claim_index");
     explain("JobStore.PRUNE (hourly; most finished jobs qualify)", k("JobStore", "PRUNE"), p(7), new String[0],
         Set.of("jobs"));

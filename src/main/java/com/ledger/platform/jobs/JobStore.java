@@ -39,11 +39,9 @@ final class JobStore {
 
   private static final String FENCE = "SELECT id FROM jobs.lock_owned($1, $2, $3)";
 
-  private static final String LOCK_EXPIRED = """
-      SELECT * FROM jobs.jobs
-      WHERE queue = $1 AND worker = ANY($2) AND state = 'executing' AND lease_until < now()
-      ORDER BY lease_until LIMIT 1
-      FOR UPDATE SKIP LOCKED""";
+  // jobs/V8: the rescue, heartbeat, release and node expiry as functions planned on every call (a plan kept from an
+  // idle node's empty table read the whole table, per row for the sub-selects); same statements as before.
+  private static final String LOCK_EXPIRED = "SELECT * FROM jobs.lock_expired($1, $2)";
 
   private static final String COMPLETE = "SELECT jobs.complete_all($1, $2, $3) AS n";
 
@@ -69,23 +67,12 @@ final class JobStore {
       WHERE id = $1 AND attempt = $2 AND state || '' = 'executing'
       RETURNING *""";
 
-  private static final String HEARTBEAT = """
-      UPDATE jobs.jobs SET lease_until = now() + $3::int * interval '1 second'
-      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state || '' = 'executing'
-                   FOR UPDATE SKIP LOCKED)""";
+  private static final String HEARTBEAT = "SELECT jobs.heartbeat($1, $2, $3) AS n";
 
-  private static final String RELEASE = """
-      UPDATE jobs.jobs SET state = 'available', scheduled_at = date_trunc('second', now()), locked_by = NULL,
-             lease_until = NULL
-      WHERE id IN (SELECT id FROM jobs.jobs WHERE id = ANY($1) AND locked_by = $2 AND state || '' = 'executing'
-                   FOR UPDATE SKIP LOCKED)""";
+  private static final String RELEASE = "SELECT jobs.release($1, $2) AS n";
 
   /** The leases of a node that left the cluster end now (rows its open transactions still hold are skipped). */
-  private static final String EXPIRE_NODE = """
-      UPDATE jobs.jobs SET lease_until = now() - interval '1 second'
-      WHERE id IN (SELECT id FROM jobs.jobs WHERE queue = $1 AND state = 'executing' AND locked_by LIKE $2
-                     AND lease_until >= now()
-                   FOR UPDATE SKIP LOCKED)""";
+  private static final String EXPIRE_NODE = "SELECT jobs.expire_node($1, $2) AS n";
   private static final String HELD_BY_NODE = """
       SELECT count(*) AS n FROM jobs.jobs WHERE queue = $1 AND state = 'executing' AND locked_by LIKE $2
         AND lease_until >= now()""";
@@ -192,11 +179,16 @@ final class JobStore {
 
   Future<Integer> heartbeat(SqlClient db, List<UUID> ids, String runnerId, int leaseSeconds) {
     return db.preparedQuery(HEARTBEAT).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId, leaseSeconds))
-        .map(RowSet::rowCount);
+        .map(JobStore::count);
   }
 
   Future<Integer> release(SqlClient db, List<UUID> ids, String runnerId) {
-    return db.preparedQuery(RELEASE).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId)).map(RowSet::rowCount);
+    return db.preparedQuery(RELEASE).execute(Tuple.of(ids.toArray(UUID[]::new), runnerId)).map(JobStore::count);
+  }
+
+  /** The {@code n} a jobs/V8 function answers: how many rows it changed. */
+  private static int count(RowSet<Row> rows) {
+    return rows.iterator().next().getInteger("n");
   }
 
   /** End the leases of every runner whose id ends with {@code @<nodeId>}; answers how many, and how many are left. */
@@ -204,7 +196,7 @@ final class JobStore {
     String like = "%@" + nodeId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     return db.preparedQuery(EXPIRE_NODE).execute(Tuple.of(queue, like)).compose(done ->
         db.preparedQuery(HELD_BY_NODE).execute(Tuple.of(queue, like))
-            .map(left -> new int[] {done.rowCount(), left.iterator().next().getLong("n").intValue()}));
+            .map(left -> new int[] {count(done), left.iterator().next().getLong("n").intValue()}));
   }
 
   Future<Long> depth(SqlClient db, String queue) {
