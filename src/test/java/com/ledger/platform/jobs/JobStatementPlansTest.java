@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,11 +100,11 @@ class JobStatementPlansTest {
         long[] rest = minus(reads(c), before);
         assertThat(rest[1]).as("rows read by sequential scans of jobs.jobs").isLessThanOrEqualTo(4 * 3_221);
         assertThat(rest[2]).as("index entries read").isLessThanOrEqualTo(4 * 3_221);
-        Row states = c.query("""
+        Row states = c.preparedQuery("""
             SELECT count(*) FILTER (WHERE state = 'available' AND locked_by IS NULL AND id = ANY($1)) AS released,
                    count(*) FILTER (WHERE locked_by = 'r-gone@node-gone' AND lease_until < now()) AS ended
-              FROM jobs.jobs WHERE queue = 'plan-test'""".replace("$1", "'{" + String.join(",",
-                claimed.stream().map(UUID::toString).toList()) + "}'::uuid[]")).execute().await().iterator().next();
+              FROM jobs.jobs WHERE queue = 'plan-test'""").execute(Tuple.of(claimed.toArray(UUID[]::new))).await()
+            .iterator().next();
         assertThat(states.getLong("released")).isEqualTo(20);
         assertThat(states.getLong("ended")).isEqualTo(200);
       } finally {
