@@ -3,7 +3,9 @@ package com.ledger.platform.db;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -12,12 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -30,7 +35,7 @@ import java.util.zip.CRC32;
  * does not know, migrations that cannot be listed) answers no, and Flyway runs as always.
  */
 final class AppliedMigrations {
-  private static final Pattern VERSIONED = Pattern.compile("V\\d+(\\.\\d+)*__[^/]+\\.sql");
+  private static final Pattern VERSIONED = Pattern.compile("V([1-9]\\d*)__([^/]+)\\.sql");
 
   private AppliedMigrations() {}
 
@@ -70,27 +75,45 @@ final class AppliedMigrations {
   /** Per slice, script → checksum of the packaged migrations; empty when they cannot be listed or are not all plain. */
   static Optional<Map<String, Map<String, Integer>>> packaged(List<String> slices) {
     Map<String, Map<String, Integer>> out = new HashMap<>();
+    for (String slice : slices) {
+      Optional<List<Script>> scripts = scripts(slice);
+      if (scripts.isEmpty()) return Optional.empty();
+      Map<String, Integer> checksums = new HashMap<>();
+      scripts.get().forEach(s -> checksums.put(s.name(), s.checksum()));
+      out.put(slice, checksums);
+    }
+    return Optional.of(out);
+  }
+
+  /** A packaged versioned script: {@code V<version>__<description>.sql}, its text and Flyway's checksum of it. */
+  record Script(String name, String version, String description, String sql, int checksum) {}
+
+  /**
+   * A slice's packaged scripts in version order; empty when they cannot be listed or one is not a plain
+   * {@code V<integer>__<description>.sql} (repeatable, undo, Java and dotted versions are Flyway's job).
+   */
+  static Optional<List<Script>> scripts(String slice) {
     ClassLoader loader = AppliedMigrations.class.getClassLoader();
+    String folder = "db/migration/" + slice + "/";
+    List<Script> out = new ArrayList<>();
     try {
-      for (String slice : slices) {
-        String folder = "db/migration/" + slice + "/";
-        URL url = loader.getResource(folder);
-        if (url == null) return Optional.empty();
-        List<String> names = list(url, folder);
-        if (names == null) return Optional.empty();
-        Map<String, Integer> scripts = new HashMap<>();
-        for (String name : names) {
-          if (!VERSIONED.matcher(name).matches()) return Optional.empty();  // repeatable, undo, Java: Flyway's job
-          try (InputStream in = loader.getResourceAsStream(folder + name)) {
-            if (in == null) return Optional.empty();
-            scripts.put(name, checksum(in));
-          }
+      URL url = loader.getResource(folder);
+      if (url == null) return Optional.empty();
+      List<String> names = list(url, folder);
+      if (names == null) return Optional.empty();
+      for (String name : names) {
+        Matcher m = VERSIONED.matcher(name);
+        if (!m.matches()) return Optional.empty();
+        try (InputStream in = loader.getResourceAsStream(folder + name)) {
+          if (in == null) return Optional.empty();
+          String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          out.add(new Script(name, m.group(1), m.group(2).replace('_', ' '), sql, checksum(sql)));
         }
-        out.put(slice, scripts);
       }
     } catch (IOException | URISyntaxException | RuntimeException e) {
       return Optional.empty();
     }
+    out.sort(Comparator.comparing(s -> new BigInteger(s.version())));
     return Optional.of(out);
   }
 
@@ -113,15 +136,17 @@ final class AppliedMigrations {
   }
 
   /** Flyway's checksum of a script: CRC32 over its lines as UTF-8, without line ends or a leading byte-order mark. */
-  static int checksum(InputStream in) throws IOException {
+  static int checksum(String script) {
     CRC32 crc = new CRC32();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    try (BufferedReader r = new BufferedReader(new StringReader(script))) {
       String line = r.readLine();
       if (line != null && line.startsWith("\uFEFF")) line = line.substring(1);
       while (line != null) {
         crc.update(line.getBytes(StandardCharsets.UTF_8));
         line = r.readLine();
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);  // a StringReader does not fail
     }
     return (int) crc.getValue();
   }

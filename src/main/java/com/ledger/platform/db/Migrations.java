@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * Flyway, per slice: each slice is its own PostgreSQL schema with its own history table. A slice migrates once the
  * slices it depends on ({@link #AFTER}: those its migrations reference, e.g. by a foreign key) have, and independent
  * slices migrate concurrently, each on its own connection (at start-up this is most of the time to ready on a fresh
- * database). On a restart with nothing to migrate ({@link AppliedMigrations}: every history already holds exactly
- * this build's scripts, checksums included) Flyway is not started at all. Blocking: call it off the event loop.
+ * database). Flyway is not started when it has nothing to do that plain JDBC cannot: on a restart with nothing to
+ * migrate ({@link AppliedMigrations}: every history already holds exactly this build's scripts, checksums included),
+ * and for a slice whose schema does not exist yet ({@link FreshSlice}: its scripts and the history Flyway would have
+ * written, in one transaction). Blocking: call it off the event loop.
  */
 public final class Migrations {
   public static final List<String> SLICES = List.of("users", "auth", "banksync", "payments", "jobs");
@@ -46,6 +48,11 @@ public final class Migrations {
   public record Result(int executed, List<String> versions) {}
 
   public static Result migrate(DbConfig cfg) {
+    return migrate(cfg, true);
+  }
+
+  /** {@code freshSchemas}: a slice whose schema does not exist yet is migrated by {@link FreshSlice}, not Flyway. */
+  static Result migrate(DbConfig cfg, boolean freshSchemas) {
     var o = Pools.connectOptions(cfg);
     if (cfg.createDatabase()) createDatabaseIfMissing(cfg);
     checkReachable(cfg);
@@ -58,7 +65,7 @@ public final class Migrations {
     } catch (SQLException e) {
       // reachable a moment ago: Flyway reports whatever this is
     }
-    Map<String, CompletableFuture<MigrateResult>> done = new HashMap<>();
+    Map<String, CompletableFuture<SliceResult>> done = new HashMap<>();
     ExecutorService threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "ledger-migrations");
       t.setDaemon(true);
@@ -68,7 +75,8 @@ public final class Migrations {
       for (String slice : SLICES) {  // every slice after those it depends on: SLICES lists them first
         CompletableFuture<?>[] before = AFTER.get(slice).stream().map(done::get).toArray(CompletableFuture[]::new);
         done.put(slice, CompletableFuture.allOf(before)
-            .thenApplyAsync(x -> migrate(slice, url, o.getUser(), o.getPassword()), threads));
+            .thenApplyAsync(x -> migrate(slice, url, o.getUser(), o.getPassword(), cfg.connectTimeoutMs(),
+                freshSchemas), threads));
       }
       // every slice settles (none left running DDL) before a failure is reported
       CompletableFuture.allOf(done.values().stream().map(f -> f.handle((r, e) -> null))
@@ -79,14 +87,30 @@ public final class Migrations {
     int executed = 0;
     List<String> versions = new ArrayList<>();
     for (String slice : SLICES) {
-      MigrateResult r = result(done.get(slice));
-      executed += r.migrationsExecuted;
-      versions.add(slice + "@" + r.targetSchemaVersion);
+      SliceResult r = result(done.get(slice));
+      executed += r.executed();
+      versions.add(slice + "@" + r.version());
     }
     return new Result(executed, versions);
   }
 
-  private static MigrateResult migrate(String slice, String url, String user, String password) {
+  /** One slice: {@link FreshSlice} when its schema does not exist yet, otherwise (or when that declines) Flyway. */
+  private static SliceResult migrate(String slice, String url, String user, String password, int timeoutMs,
+      boolean freshSchemas) {
+    if (freshSchemas) {
+      try (Connection c = connect(url, user, password, timeoutMs)) {
+        var fresh = FreshSlice.apply(c, slice);
+        if (fresh.isPresent()) {
+          LOG.atInfo().addKeyValue("slice", slice).addKeyValue("executed", fresh.get().executed())
+              .addKeyValue("version", fresh.get().version()).addKeyValue("path", "fresh schema")
+              .log("migrations applied");
+          return new SliceResult(fresh.get().executed(), fresh.get().version());
+        }
+      } catch (SQLException e) {  // rolled back; Flyway runs the same scripts and reports the failure its way
+        LOG.atWarn().addKeyValue("slice", slice).addKeyValue("error", firstLine(e.getMessage()))
+            .log("first migration of a fresh schema failed; Flyway retries it");
+      }
+    }
     MigrateResult r = Flyway.configure()
         .dataSource(url, user, password)
         .schemas(slice)
@@ -98,11 +122,13 @@ public final class Migrations {
         .migrate();
     LOG.atInfo().addKeyValue("slice", slice).addKeyValue("executed", r.migrationsExecuted)
         .addKeyValue("version", r.targetSchemaVersion).log("migrations applied");
-    return r;
+    return new SliceResult(r.migrationsExecuted, r.targetSchemaVersion);
   }
 
+  private record SliceResult(int executed, String version) {}
+
   /** A slice's result, or its own failure (not the "a slice it depends on failed" wrapper) rethrown as it was. */
-  private static MigrateResult result(CompletableFuture<MigrateResult> f) {
+  private static SliceResult result(CompletableFuture<SliceResult> f) {
     try {
       return f.join();
     } catch (CompletionException e) {
