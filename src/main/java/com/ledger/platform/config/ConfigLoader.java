@@ -199,9 +199,15 @@ public final class ConfigLoader {
 
   /**
    * Parses YAML (or JSON) text; a syntax error names the config key the text came from, the source, the line and
-   * the column.
+   * the column. A text the build already parsed (the packaged defaults and contract) is not parsed again
+   * ({@link ParsedYaml}).
    */
   public static JsonObject parse(String yaml, String source, String key) {
+    return ParsedYaml.lookup(yaml).orElseGet(() -> parseYaml(yaml, source, key));
+  }
+
+  /** {@link #parse} without the build's parses. */
+  static JsonObject parseYaml(String yaml, String source, String key) {
     Object doc;
     try {
       doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
