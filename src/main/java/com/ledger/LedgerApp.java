@@ -180,7 +180,10 @@ public final class LedgerApp {
     }
   }
 
-  /** The domain verticles together, then (once their consumers are registered) the HTTP verticles. */
+  /**
+   * The domain verticles together and, once the contract is parsed, the HTTP verticles: they build their routers while
+   * the domain verticles deploy, and listen once those have registered their consumers and lanes.
+   */
   private static List<String> deploy(Vertx vertx, AppConfig cfg, NodeState node, PasswordHasher hasher,
       Future<ContractLoader.Loaded> contract) {
     List<Future<String>> domain = new ArrayList<>();
@@ -196,15 +199,18 @@ public final class LedgerApp {
       }
       domain.add(deployed);
     }
-    Future.all(domain).await();
-    List<String> ids = new ArrayList<>(domain.stream().map(Future::result).toList());
+    Future<?> domainDeployed = Future.all(domain);
+    Future<String> http = null;
     if (cfg.hasRole("http")) {
       RateLimiter limiter = new RateLimiter(cfg.http().rateLimitMax(), cfg.http().rateLimitWindowMs());
       ContractLoader.Loaded loaded = contract.await();
       vertx.setPeriodic(cfg.http().rateLimitWindowMs(), id -> limiter.evictIdle(System.currentTimeMillis()));
-      ids.add(deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, loaded), cfg.http().instances())
-          .recover(e -> bindFailure(e, "http.port", cfg.http().host(), cfg.http().port())).await());
+      http = deploy(vertx, () -> new HttpVerticle(cfg, node, limiter, loaded, domainDeployed), cfg.http().instances())
+          .recover(e -> bindFailure(e, "http.port", cfg.http().host(), cfg.http().port()));
     }
+    domainDeployed.await();  // a domain verticle's failure first: the HTTP verticles then fail with it
+    List<String> ids = new ArrayList<>(domain.stream().map(Future::result).toList());
+    if (http != null) ids.add(http.await());
     return ids;
   }
 

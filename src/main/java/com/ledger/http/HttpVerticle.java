@@ -18,6 +18,7 @@ import com.ledger.platform.security.UserCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -58,6 +59,7 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final RateLimiter limiter;
   private final ContractLoader.Loaded contract;
+  private final Future<?> domainDeployed;
   /** Response bodies shorter than this are sent uncompressed, whatever the client accepts. */
   static final int COMPRESS_FROM_BYTES = 2048;
   private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
@@ -66,11 +68,17 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private Pool pool;
 
-  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter, ContractLoader.Loaded contract) {
+  /**
+   * @param domainDeployed the node's domain verticles: the router is built meanwhile; their lanes are opened and the
+   *                       server listens once they are deployed (and fails with them)
+   */
+  public HttpVerticle(AppConfig cfg, NodeState node, RateLimiter limiter, ContractLoader.Loaded contract,
+      Future<?> domainDeployed) {
     this.cfg = cfg;
     this.contract = contract;
     this.node = node;
     this.limiter = limiter;
+    this.domainDeployed = domainDeployed;
   }
 
   private volatile boolean draining;
@@ -84,9 +92,10 @@ public final class HttpVerticle extends VerticleBase {
     BusCodecs.register(vertx);
     var users = UserCache.of(vertx, cfg.auth().statusCacheMs(), http.requestTimeoutMs());
     return users.listen(vertx)
-        .compose(v -> openLanes(loaded()))
-        .compose(v -> {
-          Router router = buildRouter(contract, users);
+        .map(v -> buildRouter(contract, users))
+        .compose(router -> onThisContext(domainDeployed).map(router))
+        .compose(router -> {
+          openLanes(loaded());
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
               .setMaxInitialLineLength(Math.max(http.maxUriBytes() * 4, 16_384))
               .setMaxHeaderSize(Math.max(http.maxHeaderBytes() * 4, 32_768))
@@ -115,13 +124,22 @@ public final class HttpVerticle extends VerticleBase {
    * called here, on this thread, with what the bus would have carried (the same {@link ApiRequest}, the same send
    * timeout, failures mapped as {@link Replies} maps them): no reply registration, timer or message per request.
    */
-  private Future<Void> openLanes(OpenAPIContract contract) {
+  private void openLanes(OpenAPIContract contract) {
     Lanes lanes = Lanes.of(vertx);
     contract.getPaths().forEach(p -> p.getOperations().forEach(op -> {
       var handler = lanes.handler(op.getOperationId());
       if (handler != null) laneHandlers.put(op.getOperationId(), handler);
     }));
-    return Future.succeededFuture();
+  }
+
+  /** {@code f}'s outcome, delivered on this verticle's event loop (f completes on whichever thread finished it). */
+  private Future<Void> onThisContext(Future<?> f) {
+    Promise<Void> here = Promise.promise();
+    f.onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded()) here.complete();
+      else here.fail(ar.cause());
+    }));
+    return here.future();
   }
 
   private Router buildRouter(ContractLoader.Loaded loaded, UserCache users) {
@@ -145,13 +163,12 @@ public final class HttpVerticle extends VerticleBase {
     for (OpenAPIRoute route : rb.getRoutes()) {
       Operation op = route.getOperation();
       Handler<RoutingContext> own = local.get(op.getOperationId());
-      var lane = laneHandlers.get(op.getOperationId());
       route.setDoValidation(false);  // validated below, on this event loop (ContractValidation)
       route.addHandler(rc -> {
         rc.put(Metrics.ROUTE_KEY, op.getOpenAPIPath());
         if (!validation.validate(rc, op)) return;
         if (own != null) own.handle(rc);
-        else forward(rc, op, lane);
+        else forward(rc, op, laneHandlers.get(op.getOperationId()));  // opened once the domain verticles are up
       });
       route.addFailureHandler(problems::handle);
     }
