@@ -29,6 +29,7 @@ final class FreshSlice {
 
   /** The slice's migration count and version, or empty when Flyway is to migrate it. */
   static Optional<Applied> apply(Connection c, String slice) throws SQLException {
+    if (!slice.matches("[a-z][a-z0-9_]*")) return Optional.empty();  // written into SQL below: plain names only
     Optional<List<Script>> scripts = AppliedMigrations.scripts(slice);
     if (scripts.isEmpty() || scripts.get().isEmpty()) return Optional.empty();
     String schema = '"' + slice + '"';
