@@ -9,16 +9,19 @@ import java.util.Optional;
 /**
  * A slice's first migration without Flyway's set-up: when the slice's schema does not exist yet, every packaged script
  * runs in ONE transaction on one connection, and the history table Flyway would have written (its DDL, the marker of
- * the schema it created, one row per script with its checksum) is written in the same transaction. Flyway then finds a
- * history it wrote itself: later builds migrate and validate on top of it as always.
+ * the schema it created, one row per script with its checksum) is written in the same transaction. Flyway then finds
+ * the history as it writes it: later builds migrate and validate on top of it as always.
  *
  * <p>Why: on a fresh database Flyway spent ~2 s of a ~4 s start on this 2-core machine (its set-up, ~0.1 s per slice
  * even with nothing to do, one transaction per script), where the same scripts take 0.3 s through psql.
  *
  * <p>Concurrent starts: the transaction first takes the advisory lock Flyway takes for the slice's history table, so a
  * node (or a Flyway) migrating the slice at the same moment waits for it and then finds the schema. A schema that
- * exists, a script this does not handle, or any failure (rolled back: nothing is left half-written) answers empty,
- * and Flyway runs as before, reporting failures in its own terms.
+ * exists, or a script this does not handle, answers empty; a failure is rolled back (nothing is left half-written) and
+ * thrown. Either way {@link Migrations} then runs Flyway as before, which reports failures in its own terms. That
+ * includes a script that only works in a transaction of its own (one using an enum value an earlier script added, or
+ * a statement PostgreSQL refuses in a transaction block): it fails here, and Flyway migrates the slice script by
+ * script, as it always did.
  */
 final class FreshSlice {
   /** PostgreSQLAdvisoryLockTemplate's base; Flyway adds the hash of the quoted history table name. */
