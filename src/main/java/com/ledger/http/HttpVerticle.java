@@ -83,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private volatile boolean draining;
   private final java.util.Set<io.vertx.core.http.HttpConnection> connections = new java.util.HashSet<>();
-  private io.vertx.core.Promise<Void> drained;
+  private Promise<Void> drained;
 
   @Override
   public Future<?> start() {
@@ -292,7 +292,7 @@ public final class HttpVerticle extends VerticleBase {
     draining = true;
     LOG.atInfo().addKeyValue("connections", connections.size()).log("http draining");
     Duration grace = Duration.ofSeconds(cfg.http().shutdownGraceSeconds());
-    drained = io.vertx.core.Promise.promise();
+    drained = Promise.promise();
     if (connections.isEmpty()) drained.tryComplete();
     long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> drained.tryComplete());
     Future<Void> shut = server == null ? Future.succeededFuture() : drained.future()

@@ -31,7 +31,7 @@ final class FreshSlice {
   private FreshSlice() {}
 
   /** The slice's migration count and version, or empty when Flyway is to migrate it. */
-  static Optional<Applied> apply(Connection c, String slice) throws SQLException {
+  static Optional<Migrations.SliceResult> apply(Connection c, String slice) throws SQLException {
     if (!slice.matches("[a-z][a-z0-9_]*")) return Optional.empty();  // written into SQL below: plain names only
     Optional<List<Script>> scripts = AppliedMigrations.scripts(slice);
     if (scripts.isEmpty() || scripts.get().isEmpty()) return Optional.empty();
@@ -76,7 +76,7 @@ final class FreshSlice {
       }
       c.commit();
       List<Script> done = scripts.get();
-      return Optional.of(new Applied(done.size(), done.get(done.size() - 1).version()));
+      return Optional.of(new Migrations.SliceResult(done.size(), done.get(done.size() - 1).version()));
     } catch (SQLException e) {
       c.rollback();
       if (DUPLICATE_SCHEMA.equals(e.getSQLState())) return Optional.empty();  // made meanwhile without the lock
@@ -88,9 +88,6 @@ final class FreshSlice {
       c.setAutoCommit(autoCommit);
     }
   }
-
-  /** What a fresh slice got: its scripts' count and last version. */
-  record Applied(int executed, String version) {}
 
   /** The schema, Flyway's history table (PostgreSQLDatabase's DDL) with its schema marker, and the search path. */
   private static void setUp(Connection c, String schema, String history, String searchPath) throws SQLException {

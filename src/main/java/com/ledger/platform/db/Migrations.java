@@ -95,7 +95,7 @@ public final class Migrations {
   }
 
   /** One slice: {@link FreshSlice} when its schema does not exist yet, otherwise (or when that declines) Flyway. */
-  private static SliceResult migrate(String slice, String url, String user, String password, int timeoutMs,
+  static SliceResult migrate(String slice, String url, String user, String password, int timeoutMs,
       boolean freshSchemas) {
     if (freshSchemas) {
       try (Connection c = connect(url, user, password, timeoutMs)) {
@@ -104,7 +104,7 @@ public final class Migrations {
           LOG.atInfo().addKeyValue("slice", slice).addKeyValue("executed", fresh.get().executed())
               .addKeyValue("version", fresh.get().version()).addKeyValue("path", "fresh schema")
               .log("migrations applied");
-          return new SliceResult(fresh.get().executed(), fresh.get().version());
+          return fresh.get();
         }
       } catch (SQLException e) {  // rolled back; Flyway runs the same scripts and reports the failure its way
         LOG.atWarn().addKeyValue("slice", slice).addKeyValue("error", firstLine(e.getMessage()))
@@ -125,7 +125,8 @@ public final class Migrations {
     return new SliceResult(r.migrationsExecuted, r.targetSchemaVersion);
   }
 
-  private record SliceResult(int executed, String version) {}
+  /** What a slice's migration ran: how many scripts, and the version it is at. */
+  record SliceResult(int executed, String version) {}
 
   /** A slice's result, or its own failure (not the "a slice it depends on failed" wrapper) rethrown as it was. */
   private static SliceResult result(CompletableFuture<SliceResult> f) {
