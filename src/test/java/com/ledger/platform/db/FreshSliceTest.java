@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +143,46 @@ class FreshSliceTest {
           assertThat(rs.getInt(1)).as("attempt " + attempt + ": the schema was rolled back").isZero();
         }
       }
+    } finally {
+      TestDatabase.drop(db);
+    }
+  }
+
+  @Test
+  void a_slice_that_needs_a_transaction_per_script_is_then_migrated_by_flyway_script_by_script() throws Exception {
+    String db = TestDatabase.fresh();
+    Logger log = (Logger) LoggerFactory.getLogger(Migrations.class);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    log.addAppender(events);
+    try (Connection c = TestDatabase.jdbc(db)) {
+      var o = Pools.connectOptions(config(db).db());
+      // V3 uses the enum value V2 adds: PostgreSQL refuses that before V2 is committed
+      Migrations.SliceResult r = Migrations.migrate("fresh_slice_test_enum", Pools.jdbcUrl(o), o.getUser(),
+          o.getPassword(), 5_000, true);
+      assertThat(r).isEqualTo(new Migrations.SliceResult(3, "3"));
+      assertThat(List.copyOf(events.list)).anyMatch(e -> e.getLevel() == Level.WARN
+          && e.getFormattedMessage().contains("Flyway retries it"));
+      assertThat(distinctInstalledOn(c, "fresh_slice_test_enum")).as("Flyway's history: a transaction per script")
+          .isGreaterThan(1);
+      try (var st = c.createStatement(); var rs = st.executeQuery(
+          "INSERT INTO fresh_slice_test_enum.paint DEFAULT VALUES RETURNING c::text")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("blue");
+      }
+    } finally {
+      log.detachAppender(events);
+      TestDatabase.drop(db);
+    }
+  }
+
+  @Test
+  void a_failing_script_is_reported_by_flyway_in_its_own_terms() throws Exception {
+    String db = TestDatabase.fresh();
+    try {
+      var o = Pools.connectOptions(config(db).db());
+      assertThatThrownBy(() -> Migrations.migrate("fresh_slice_test_broken", Pools.jdbcUrl(o), o.getUser(),
+          o.getPassword(), 5_000, true)).isInstanceOf(FlywayException.class).hasMessageContaining("V2__second_fails");
     } finally {
       TestDatabase.drop(db);
     }
