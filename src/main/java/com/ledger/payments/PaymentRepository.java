@@ -80,6 +80,14 @@ final class PaymentRepository {
   private static final String POST_JOBS = "SELECT b.job_id, " + OUTCOME_COLUMNS.replace("(o)", "(b.outcome)")
       + " FROM payments.post_payment_jobs($1, $2, $3, $4, $5, $6, $7) AS b";
 
+  /**
+   * The workers, claiming inside the posting: pick, post and complete a batch of waiting jobs in one statement
+   * (payments/V24). A job of a busy account comes back deferred (left waiting); a failed one claimed with a lease.
+   */
+  private static final String CLAIM_AND_POST_JOBS = "SELECT b.job_id, b.deferred, "
+      + OUTCOME_COLUMNS.replace("(o)", "(b.outcome)")
+      + " FROM payments.claim_and_post_payment_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9) AS b";
+
   /** The account of each payment of a worker batch (to split it into groups of disjoint accounts). */
   private static final String ACCOUNTS_OF = """
       SELECT id, user_bank_account_id FROM payments.user_payments WHERE id = ANY($1)""";
@@ -267,6 +275,21 @@ final class PaymentRepository {
     return db.preparedQuery(POST_JOBS).execute(t).map(rows -> {
       Map<UUID, Outcome> out = new LinkedHashMap<>();
       for (Row r : rows) out.put(r.getUUID("job_id"), Outcome.from(r));
+      return out;
+    });
+  }
+
+  /** One job of {@link #claimAndPostJobs}: deferred (outcome null), or its outcome. */
+  record PickedJob(UUID jobId, Outcome outcome) {}
+
+  /** Pick, post and complete up to {@code limit} waiting jobs of {@code worker} in {@code queue} (payments/V24). */
+  Future<List<PickedJob>> claimAndPostJobs(SqlClient db, String queue, String worker, int limit, String runnerId,
+      int leaseSeconds, Limits limits) {
+    Tuple t = limits.addTo(Tuple.tuple().addString(queue).addString(worker).addInteger(limit).addString(runnerId)
+        .addInteger(leaseSeconds));
+    return db.preparedQuery(CLAIM_AND_POST_JOBS).execute(t).map(rows -> {
+      List<PickedJob> out = new ArrayList<>(rows.size());
+      for (Row r : rows) out.add(new PickedJob(r.getUUID("job_id"), r.getBoolean("deferred") ? null : Outcome.from(r)));
       return out;
     });
   }

@@ -9,6 +9,7 @@ import com.ledger.platform.jobs.BatchJobWorker;
 import com.ledger.platform.jobs.Job;
 import com.ledger.platform.jobs.JobError;
 import com.ledger.platform.jobs.JobOutcome;
+import com.ledger.platform.jobs.PickedRun;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * SPEC.md §7.4: posts the PROCESSING payments of a batch of claimed jobs with one statement per group of accounts
@@ -103,6 +105,37 @@ final class PaymentWorker implements BatchJobWorker {
         }));
       }
       return each;
+    });
+  }
+
+  /** Yes: the runner picks, posts and completes in one statement ({@link #claimAndRun}). */
+  @Override
+  public boolean claimsInItsRun() {
+    return true;
+  }
+
+  /**
+   * One statement picks up to {@code limit} waiting payment jobs, posts them and completes the posted ones
+   * (payments.claim_and_post_payment_jobs): no claim of its own, no lease. A job whose account another transaction
+   * holds is left waiting (deferred), so two runs over the same accounts post side by side instead of queueing.
+   */
+  @Override
+  public Future<PickedRun> claimAndRun(String queue, int limit, String runnerId, int leaseSeconds, SqlClient db) {
+    return posting.claimAndPostJobs(db, queue, name(), limit, runnerId, leaseSeconds).map(picked -> {
+      int completed = 0;
+      int deferred = 0;
+      Map<UUID, Function<Job, Throwable>> failed = new LinkedHashMap<>();
+      for (PaymentRepository.PickedJob p : picked) {
+        if (p.outcome() == null) {
+          deferred++;
+        } else if (p.outcome().posted()) {
+          completed++;
+        } else {
+          PaymentRepository.Outcome o = p.outcome();
+          failed.put(p.jobId(), job -> ((JobOutcome.Failed) outcome(job, o)).cause());
+        }
+      }
+      return new PickedRun(completed, deferred, failed);
     });
   }
 

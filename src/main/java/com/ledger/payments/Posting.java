@@ -109,6 +109,12 @@ final class Posting {
     return payments.postJobs(db, jobIds, attempts, runnerId, limits);
   }
 
+  /** Pick, post and complete waiting worker jobs in one statement; see {@code payments.claim_and_post_payment_jobs}. */
+  Future<List<PaymentRepository.PickedJob>> claimAndPostJobs(SqlClient db, String queue, String worker, int limit,
+      String runnerId, int leaseSeconds) {
+    return payments.claimAndPostJobs(db, queue, worker, limit, runnerId, leaseSeconds, limits);
+  }
+
   /** The checks before the rules (exists, may process, still PENDING), or empty for a rule's reason. */
   private static java.util.Optional<LedgerException> routeFailure(String reason, String paymentStatus) {
     return java.util.Optional.ofNullable(switch (reason) {

@@ -257,6 +257,16 @@ class IndexUsageTest {
                   noDailyLimits, limit, 5);
             }),
         concat(posting, "jobs_pkey"));
+    // payments/V24: the workers pick waiting jobs in claim order, post them and complete them by primary key
+    explainNested("PaymentRepository.CLAIM_AND_POST_JOBS (pick, lock, post, complete a batch)",
+        k("PaymentRepository", "CLAIM_AND_POST_JOBS"),
+        tx -> tx.preparedQuery("SELECT * FROM payments.accept_payment($1, $2, false, 'PaymentWorker', 'payments', "
+                + "5, 300, 60)").execute(p(i.payment(), i.heavyUser()))
+            // first in claim order, so that the batch of one is this payment's job
+            .compose(r -> tx.preparedQuery("UPDATE jobs.jobs SET scheduled_at = '2000-01-01' "
+                + "WHERE args ->> 'payment_id' = $1 AND state = 'available'").execute(p(i.payment().toString())))
+            .map(r -> p("payments", "PaymentWorker", 1, "runner", 30, limit, noDailyLimits, limit, 5)),
+        concat(posting, "jobs_claim_index", "jobs_pkey"));
     explain("PaymentRepository.SET_STATUS", k("PaymentRepository", "SET_STATUS"),
         p(i.payment(), "PENDING", "CANCELLED", null), pk);
     explain("PaymentRepository.ACCOUNTS_OF", k("PaymentRepository", "ACCOUNTS_OF"),
@@ -487,6 +497,7 @@ class IndexUsageTest {
     explain("JobStore.QUEUE_STATS (every node's gauges; every unfinished job by design)", k("JobStore", "QUEUE_STATS"),
         Tuple.tuple(), new String[0], Set.of("jobs"));
     explain("JobStore.GET", k("JobStore", "GET"), p(i.job()), job);
+    explain("JobStore.GET_ALL", k("JobStore", "GET_ALL"), p((Object) jobIds), job);
     explain("JobStore.GET_FOR_UPDATE", k("JobStore", "GET_FOR_UPDATE"), p(i.job()), job);
     explain("JobStore.REQUEUE", k("JobStore", "REQUEUE"), p(i.job()), job);
     explain("JobStore.LIST, no filter (admin; every job, newest first)", k("JobStore", "LIST"),

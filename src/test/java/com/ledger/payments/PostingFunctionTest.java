@@ -9,6 +9,7 @@ import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.jobs.Job;
 import com.ledger.platform.jobs.JobOutcome;
+import com.ledger.platform.jobs.PickedRun;
 import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestUsers.User;
@@ -190,6 +191,172 @@ class PostingFunctionTest {
       assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", job.id())).isEqualTo("completed");
       assertThat(fx.queryString("SELECT result::text FROM jobs.jobs WHERE id = ?", job.id()))
           .isEqualTo("{\"status\": \"COMPLETED\", \"payment_id\": \"" + s.payment() + "\"}");
+    }
+  }
+
+  @ParameterizedTest(name = "worker run: {0}")
+  @MethodSource("scenarios")
+  void the_worker_run_function_and_the_policy_agree(String name, String amount, String direction, String type,
+      String balance, String status, String spent, boolean dup, String expectedReason) {
+    Setup s = setup(amount, direction, type, balance, status, spent, dup, "PROCESSING");
+    Optional<LedgerException> want = expected(s, amount, direction, type, balance, status, spent, dup);
+    String queue = "test-" + UUID.randomUUID();
+    UUID job = waitingJob(s, queue);
+    String runner = "runner-" + UUID.randomUUID();
+
+    PickedRun run = worker.claimAndRun(queue, 10, runner, 30, pool).await();
+    assertThat(run.picked()).isEqualTo(1);
+    assertThat(run.deferred()).isZero();
+    if (want.isPresent()) {
+      assertThat(run.completed()).isZero();
+      assertThat(run.failed()).containsOnlyKeys(job);
+      // the failed job is claimed as jobs.claim would have: executing under the runner's lease, attempt 1
+      assertThat(fx.queryString("SELECT state || ':' || attempt || ':' || locked_by || ':' || (lease_until > now()) "
+          + "FROM jobs.jobs WHERE id = ?", job)).isEqualTo("executing:1:" + runner + ":true");
+      assertSameFailure(run.failed().get(job).apply(jobRow(job)), want.get());
+      assertUntouched(s, balance, "PROCESSING");
+    } else {
+      assertThat(run.completed()).isEqualTo(1);
+      assertThat(run.failed()).isEmpty();
+      assertPosted(s, amount, direction, balance, "PROCESSING");
+      assertThat(fx.queryString("SELECT state || ':' || attempt || ':' || (locked_by IS NULL) || ':' "
+          + "|| (lease_until IS NULL) || ':' || (attempted_at IS NOT NULL) || ':' || (completed_at IS NOT NULL) "
+          + "FROM jobs.jobs WHERE id = ?", job)).isEqualTo("completed:1:true:true:true:true");
+      assertThat(fx.queryString("SELECT result::text FROM jobs.jobs WHERE id = ?", job))
+          .isEqualTo("{\"status\": \"COMPLETED\", \"payment_id\": \"" + s.payment() + "\"}");
+    }
+  }
+
+  /** A waiting (available) PaymentWorker job for the setup's payment in {@code queue}. */
+  static UUID waitingJob(Setup s, String queue) {
+    return UUID.fromString(fx.queryString("""
+        INSERT INTO jobs.jobs (worker, queue, args, user_id)
+        VALUES ('PaymentWorker', ?, jsonb_build_object('payment_id', ?::text), ?) RETURNING id""",
+        queue, s.payment().toString(), s.user().id()));
+  }
+
+  static Job jobRow(UUID id) {
+    return pool.preparedQuery("SELECT * FROM jobs.jobs WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> Job.from(rows.iterator().next())).await();
+  }
+
+  @Test
+  void one_run_posts_many_payments_of_one_account_in_claim_order_and_fails_only_those_that_break_a_rule() {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "10.00");
+    String queue = "test-" + UUID.randomUUID();
+    List<UUID> jobs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      UUID p = fx.payment(u, acc, "3.00", "DEBIT", "run " + i, "PROCESSING");
+      UUID job = waitingJob(new Setup(u, acc, p), queue);
+      // claim order is priority, due time, id: give each job its own due time so the order is the creation order
+      fx.exec("UPDATE jobs.jobs SET scheduled_at = scheduled_at - (10 - ?) * interval '1 minute' WHERE id = ?", i, job);
+      jobs.add(job);
+    }
+    String runner = "runner-" + UUID.randomUUID();
+    PickedRun run = worker.claimAndRun(queue, 10, runner, 30, pool).await();
+    assertThat(run.completed()).isEqualTo(3);
+    assertThat(run.deferred()).isZero();
+    assertThat(run.failed()).containsOnlyKeys(jobs.get(3), jobs.get(4));
+    for (int i = 0; i < 3; i++) {
+      assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", jobs.get(i))).isEqualTo("completed");
+    }
+    for (int i = 3; i < 5; i++) {
+      LedgerException e = (LedgerException) run.failed().get(jobs.get(i)).apply(jobRow(jobs.get(i)));
+      assertThat(e.code.reason()).isEqualTo("insufficient_funds");
+      assertThat(e.details.getString("account_balance")).isEqualTo("1.00");
+      assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", jobs.get(i))).isEqualTo("executing");
+    }
+    assertThat(fx.balance(acc)).isEqualTo("1.00");
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isEqualTo(3);
+    assertThat(fx.queryString("SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ?", acc))
+        .isEqualTo("9.00");
+    // nothing left for a second run: the failed jobs are executing, the others completed
+    assertThat(worker.claimAndRun(queue, 10, runner, 30, pool).await().picked()).isZero();
+  }
+
+  @Test
+  void a_run_leaves_the_jobs_of_a_busy_account_waiting_untouched_and_posts_the_others() throws Exception {
+    User u = fx.user();
+    UUID busy = fx.account(u, "CHECKING", "100.00");
+    UUID free = fx.account(u, "CHECKING", "100.00");
+    String queue = "test-" + UUID.randomUUID();
+    UUID onBusy = waitingJob(new Setup(u, busy, fx.payment(u, busy, "1.00", "CREDIT", "busy", "PROCESSING")), queue);
+    UUID onFree = waitingJob(new Setup(u, free, fx.payment(u, free, "1.00", "CREDIT", "free", "PROCESSING")), queue);
+    String runner = "runner-" + UUID.randomUUID();
+    try (java.sql.Connection lock = com.ledger.support.TestDatabase.jdbc(app.dbUrl)) {
+      lock.setAutoCommit(false);
+      try (var ps = lock.prepareStatement("SELECT 1 FROM payments.user_bank_accounts WHERE id = ? FOR NO KEY UPDATE")) {
+        ps.setObject(1, busy);
+        ps.executeQuery().close();
+      }
+      PickedRun run = worker.claimAndRun(queue, 10, runner, 30, pool).await();
+      assertThat(run.completed()).isEqualTo(1);
+      assertThat(run.deferred()).isEqualTo(1);
+      assertThat(run.failed()).isEmpty();
+      assertThat(fx.queryString("SELECT state || ':' || attempt || ':' || (locked_by IS NULL) || ':' "
+          + "|| (attempted_at IS NULL) FROM jobs.jobs WHERE id = ?", onBusy)).isEqualTo("available:0:true:true");
+      assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", onFree)).isEqualTo("completed");
+      assertThat(fx.balance(busy)).isEqualTo("100.00");
+      lock.rollback();
+    }
+    PickedRun next = worker.claimAndRun(queue, 10, runner, 30, pool).await();
+    assertThat(next.completed()).isEqualTo(1);
+    assertThat(fx.queryString("SELECT state || ':' || attempt FROM jobs.jobs WHERE id = ?", onBusy))
+        .isEqualTo("completed:1");
+    assertThat(fx.balance(busy)).isEqualTo("101.00");
+    assertThat(fx.balance(free)).isEqualTo("101.00");
+  }
+
+  @Test
+  void a_run_that_dies_mid_batch_commits_nothing_and_its_jobs_wait_for_the_next_run() throws Exception {
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "100.00");
+    String queue = "test-" + UUID.randomUUID();
+    List<UUID> payments = new ArrayList<>();
+    List<UUID> jobs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      payments.add(fx.payment(u, acc, "2.00", "DEBIT", "dies " + i, "PROCESSING"));
+      jobs.add(waitingJob(new Setup(u, acc, payments.get(i)), queue));
+    }
+    String app = "run-dies-" + UUID.randomUUID().toString().substring(0, 8);
+    Pool dying = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(PgConnectOptions.fromUri(PostingFunctionTest.app.dbUrl).addProperty("application_name", app))
+        .using(PostingFunctionTest.app.app.vertx()).build();
+    try (java.sql.Connection lock = com.ledger.support.TestDatabase.jdbc(PostingFunctionTest.app.dbUrl)) {
+      // hold the last payment's row: the run picks its jobs, locks the first payments, then waits for this one
+      lock.setAutoCommit(false);
+      try (var ps = lock.prepareStatement("SELECT 1 FROM payments.user_payments WHERE id = ? FOR NO KEY UPDATE")) {
+        ps.setObject(1, payments.stream().max(UUID::compareTo).orElseThrow());
+        ps.executeQuery().close();
+      }
+      Future<PickedRun> run = worker.claimAndRun(queue, 10, "runner-dies", 30, dying);
+      Poll.until("the run waits for the payment", Duration.ofSeconds(10), () -> fx.count(
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'", app) == 1);
+      // the node dies: its backend ends before the statement could commit
+      fx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?", app);
+      assertThat(catchThrowable(() -> run.await())).isNotNull();
+      lock.rollback();
+    } finally {
+      dying.close().await();
+    }
+    for (UUID job : jobs) {
+      assertThat(fx.queryString("SELECT state || ':' || attempt || ':' || (locked_by IS NULL) FROM jobs.jobs "
+          + "WHERE id = ?", job)).isEqualTo("available:0:true");
+    }
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE account_id = ?", acc)).isZero();
+    assertThat(fx.balance(acc)).isEqualTo("100.00");
+    // the next run (another node's) posts each exactly once
+    PickedRun next = worker.claimAndRun(queue, 10, "runner-survives", 30, pool).await();
+    assertThat(next.completed()).isEqualTo(3);
+    for (UUID p : payments) {
+      assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", p)).isEqualTo(1);
+      assertThat(fx.status(p)).isEqualTo("COMPLETED");
+    }
+    assertThat(fx.balance(acc)).isEqualTo("94.00");
+    for (UUID job : jobs) {
+      assertThat(fx.queryString("SELECT state || ':' || attempt FROM jobs.jobs WHERE id = ?", job))
+          .isEqualTo("completed:1");
     }
   }
 

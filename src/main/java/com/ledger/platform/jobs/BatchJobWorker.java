@@ -33,6 +33,29 @@ public interface BatchJobWorker extends JobWorker {
   /** Run the claimed {@code jobs} (same worker, claimed by {@code runnerId}) on {@code db} (the node's pool). */
   Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, SqlClient db);
 
+  /**
+   * Whether this worker also offers {@link #claimAndRun}. The runner of a queue whose only batch worker it is then
+   * picks and runs in one transaction, and claims with a lease only when such a run could run none of what it
+   * picked, or failed.
+   */
+  default boolean claimsInItsRun() {
+    return false;
+  }
+
+  /**
+   * Pick up to {@code limit} of this worker's waiting jobs of {@code queue} (as a claim would, {@code FOR UPDATE SKIP
+   * LOCKED}), run them and complete the successful ones, all in ONE transaction on {@code db}: the row lock stands in
+   * for the lease, so a run that dies commits nothing and leaves its jobs waiting, untouched. The jobs' side of it is
+   * {@code jobs.pick}, {@code jobs.complete_picked} and {@code jobs.lease_picked} (jobs/V9). In that transaction a job
+   * that failed is claimed as a claim would have (executing, {@code runnerId}'s lease of {@code leaseSeconds}) with
+   * its effects undone, and the runner records its failure as for any claimed job; a job the run chose not to run now
+   * (deferred) stays waiting, untouched. A failed future means nothing committed. Only called when
+   * {@link #claimsInItsRun()}.
+   */
+  default Future<PickedRun> claimAndRun(String queue, int limit, String runnerId, int leaseSeconds, SqlClient db) {
+    return Future.failedFuture(new UnsupportedOperationException(name() + " does not claim inside its run"));
+  }
+
   /** A batch worker's effects commit with its jobs' completion. */
   @Override
   default boolean transactional() {

@@ -102,6 +102,35 @@ final class JobAttempts {
     });
   }
 
+  /**
+   * One run of a worker that claims inside it ({@link BatchJobWorker#claimAndRun}). Fails only when the run's
+   * statement failed (nothing committed). The jobs that failed in it, claimed by it, have their failures recorded
+   * like any claimed job's before the future completes.
+   */
+  Future<PickedRun> picked(BatchJobWorker worker, int limit, int leaseSeconds) {
+    Future<PickedRun> run;
+    try {
+      run = worker.claimAndRun(queue, limit, runnerId, leaseSeconds, pool);
+    } catch (RuntimeException e) {
+      run = Future.failedFuture(e);
+    }
+    return run.compose(r -> {
+      for (int i = 0; i < r.completed(); i++) metrics.outcome(worker.name(), "completed");
+      if (r.failed().isEmpty()) return Future.succeededFuture(r);
+      return store.getAll(pool, List.copyOf(r.failed().keySet())).compose(jobs -> {
+        List<Future<Void>> recorded = new ArrayList<>();
+        for (Job job : jobs) recorded.add(failures.attemptFailed(worker, job, r.failed().get(job.id()).apply(job)));
+        return Future.join(recorded).<Void>mapEmpty();
+      }).recover(err -> {
+        // the failed jobs stay executing under this runner's lease: the lease rescue records them when it expires
+        LOG.atWarn().addKeyValue("queue", queue).addKeyValue("worker", worker.name())
+            .addKeyValue("jobs", r.failed().size()).addKeyValue("error", err.toString())
+            .log("recording the failures of a run failed");
+        return Future.succeededFuture();
+      }).map(r);
+    });
+  }
+
   private Future<Void> settle(BatchJobWorker worker, List<Job> batch, Map<UUID, JobOutcome> outcomes) {
     List<Future<Void>> failed = new ArrayList<>();
     for (Job job : batch) {

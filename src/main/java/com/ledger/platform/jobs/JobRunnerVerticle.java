@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loop: claim with {@code FOR UPDATE SKIP LOCKED} (priority, then due time) and a lease ({@code jobs.lease_seconds})
  * while slots are free: a plain {@link JobWorker} gets one job per slot; a {@link BatchJobWorker} gets up to
- * {@code jobs.batch_size} jobs per claim, run together in one slot. Claim again as slots free up. Woken by
+ * {@code jobs.batch_size} jobs per claim, run together in one slot; a batch worker that claims inside its run
+ * ({@link BatchJobWorker#claimAndRun}, the queue's only batch worker) gets a slot per run instead, each picking,
+ * running and completing up to {@code jobs.batch_size} jobs in one transaction without a lease (a claim with a lease
+ * follows a run that could run none of what it picked, or failed). Claim again as slots free up. Woken by
  * {@code jobs.<queue>.wake} (clustered publish) and by a poll every {@code jobs.poll_interval_ms} that backs off,
  * doubling, to {@code jobs.idle_poll_max_ms} while claims come back empty (an idle node does not poll the database
  * hot); a retry this runner schedules also wakes it when due. Each poll also rescues jobs whose lease expired
@@ -68,6 +71,16 @@ public final class JobRunnerVerticle extends VerticleBase {
   private final Map<String, JobWorker> workers = new LinkedHashMap<>();
   private String[] plainWorkers;
   private String[] batchWorkers;
+  /** The queue's only batch worker when it claims inside its run ({@link BatchJobWorker#claimsInItsRun}), else null. */
+  private BatchJobWorker inRun;
+  /** Runs of {@link #inRun} in flight (each in a slot). */
+  private int runsInFlight;
+  /** Whether the last run picked a full batch (more may be waiting). */
+  private boolean lastRunFull;
+  /** The next batch is claimed with a lease (the last run could run none of what it picked, or failed). */
+  private boolean byLease;
+  /** Whether the claim round in flight started a run (its poll backoff is decided when the run ends). */
+  private boolean ranInRound;
   private String runnerId;
   /** Every job this runner holds (for heartbeats and the release on stop). */
   private final Map<UUID, Job> running = new LinkedHashMap<>();
@@ -127,6 +140,9 @@ public final class JobRunnerVerticle extends VerticleBase {
         .toArray(String[]::new);
     batchWorkers = workers.values().stream().filter(w -> w instanceof BatchJobWorker).map(JobWorker::name)
         .toArray(String[]::new);
+    if (batchWorkers.length == 1 && workers.get(batchWorkers[0]) instanceof BatchJobWorker b && b.claimsInItsRun()) {
+      inRun = b;
+    }
     pollDelayMs = cfg.pollIntervalMs();
     wake = vertx.eventBus().consumer(Jobs.wakeAddress(queue), m -> claim());
     heartbeatTimer = vertx.setPeriodic(cfg.heartbeatSeconds() * 1000L, id -> heartbeat());
@@ -170,8 +186,9 @@ public final class JobRunnerVerticle extends VerticleBase {
         LOG.atWarn().addKeyValue("queue", queue).addKeyValue("error", ar.cause().toString()).log("job claim failed");
         return;
       }
-      // an empty round backs the poll off (doubling, up to idle_poll_max_ms); any claimed job resets it
-      pollDelayMs = claimedInRound > 0 ? cfg.pollIntervalMs() : Math.min(pollDelayMs * 2, cfg.idlePollMaxMs());
+      // an empty round backs the poll off (doubling, up to idle_poll_max_ms); any claimed job resets it (a run's
+      // round: when the run ends)
+      if (!ranInRound) pollDelay(claimedInRound > 0);
       if (ar.result() || claimAgain) claim();
     });
   }
@@ -181,11 +198,19 @@ public final class JobRunnerVerticle extends VerticleBase {
    * whether a claim came back full (more may be waiting).
    */
   private Future<Boolean> claimRound() {
-    Future<Boolean> batch = batchWorkers.length == 0 || busySlots >= concurrency ? Future.succeededFuture(false)
-        : store.claim(pool, queue, batchWorkers, cfg.batchSize(), runnerId, cfg.leaseSeconds()).map(jobs -> {
-          startBatches(jobs);
-          return claimed(jobs.size(), cfg.batchSize());
-        });
+    ranInRound = false;
+    Future<Boolean> batch;
+    if (batchWorkers.length == 0 || busySlots >= concurrency) {
+      batch = Future.succeededFuture(false);
+    } else if (inRun != null && !byLease) {
+      batch = Future.succeededFuture(startRun());
+    } else {
+      byLease = false;
+      batch = store.claim(pool, queue, batchWorkers, cfg.batchSize(), runnerId, cfg.leaseSeconds()).map(jobs -> {
+        startBatches(jobs);
+        return claimed(jobs.size(), cfg.batchSize());
+      });
+    }
     return batch.compose(batchFull -> {
       int free = concurrency - busySlots;
       if (plainWorkers.length == 0 || free <= 0) return Future.succeededFuture(batchFull);
@@ -195,6 +220,46 @@ public final class JobRunnerVerticle extends VerticleBase {
         return claimed(jobs.size(), free) || batchFull;
       });
     });
+  }
+
+  private void pollDelay(boolean claimedAny) {
+    pollDelayMs = claimedAny ? cfg.pollIntervalMs() : Math.min(pollDelayMs * 2, cfg.idlePollMaxMs());
+  }
+
+  /**
+   * One run of {@link #inRun} in a slot: it picks, runs and completes its jobs in one transaction. Answers whether
+   * the next slot should start one at once (the last run was full). When it ends: an empty run backs the poll off; a
+   * run that could run none of what it picked (all deferred), or whose statement failed, has the next batch claimed
+   * with a lease, whose run waits its turn (so no job starves and a failing job is isolated as in any batch).
+   */
+  private boolean startRun() {
+    ranInRound = true;
+    busySlots++;
+    runsInFlight++;
+    long started = System.nanoTime();
+    attempts.picked(inRun, cfg.batchSize(), cfg.leaseSeconds()).onComplete(ar -> {
+      busySlots--;
+      runsInFlight--;
+      if (ar.succeeded()) {
+        PickedRun r = ar.result();
+        long nanos = System.nanoTime() - started;
+        for (int i = 0; i < r.completed(); i++) metrics.claimToDone(inRun.name(), nanos);
+        lastRunFull = r.picked() == cfg.batchSize();
+        byLease = r.picked() > 0 && r.picked() == r.deferred();
+        pollDelay(r.picked() > 0);
+      } else {
+        LOG.atWarn().addKeyValue("queue", queue).addKeyValue("worker", inRun.name())
+            .addKeyValue("error", ar.cause().toString()).log("job run failed; claiming its next batch with a lease");
+        lastRunFull = false;
+        byLease = true;
+      }
+      if (stopping) {
+        drainedIfIdle();
+      } else if (byLease || (ar.succeeded() && ar.result().picked() > 0)) {
+        claim();
+      }
+    });
+    return lastRunFull && busySlots < concurrency;
   }
 
   private boolean claimed(int n, int limit) {
@@ -263,13 +328,21 @@ public final class JobRunnerVerticle extends VerticleBase {
     for (Job job : jobs) running.remove(job.id());
     runningCount.set(running.size());
     if (stopping) {
-      if (running.isEmpty() && drained != null) drained.tryComplete();
+      drainedIfIdle();
       return;
     }
     claim();
   }
 
   // ------------------------------------------------------------------ shutdown
+
+  private boolean idle() {
+    return running.isEmpty() && runsInFlight == 0;
+  }
+
+  private void drainedIfIdle() {
+    if (idle() && drained != null) drained.tryComplete();
+  }
 
   @Override
   public Future<?> stop() {
@@ -279,9 +352,9 @@ public final class JobRunnerVerticle extends VerticleBase {
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
     Future<Void> unregistered = wake == null ? Future.succeededFuture() : wake.unregister();
     drained = Promise.promise();
-    if (running.isEmpty()) drained.tryComplete();
+    if (idle()) drained.tryComplete();
     long grace = cfg.shutdownGraceMs();
-    if (!running.isEmpty()) {
+    if (!idle()) {
       if (grace > 0) vertx.setTimer(grace, id -> drained.tryComplete());
       else drained.tryComplete();
     }

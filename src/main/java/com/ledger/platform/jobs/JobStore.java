@@ -99,6 +99,7 @@ final class JobStore {
   private static final String VACUUM = "VACUUM (SKIP_LOCKED) jobs.jobs";
 
   private static final String GET = "SELECT * FROM jobs.jobs WHERE id = $1";
+  private static final String GET_ALL = "SELECT * FROM jobs.jobs WHERE id = ANY($1)";
   private static final String GET_FOR_UPDATE = "SELECT * FROM jobs.jobs WHERE id = $1 FOR UPDATE";
 
   private static final String REQUEUE = """
@@ -225,6 +226,11 @@ final class JobStore {
 
   Future<Optional<Job>> get(SqlClient db, UUID id) {
     return db.preparedQuery(GET).execute(Tuple.of(id)).map(JobStore::first);
+  }
+
+  /** The given jobs as they are now, in no particular order. */
+  Future<List<Job>> getAll(SqlClient db, List<UUID> ids) {
+    return db.preparedQuery(GET_ALL).execute(Tuple.of(ids.toArray(UUID[]::new))).map(JobStore::jobs);
   }
 
   Future<Optional<Job>> getForUpdate(SqlClient tx, UUID id) {

@@ -16,7 +16,10 @@
  *       <br>For many small database jobs implement {@link com.ledger.platform.jobs.BatchJobWorker} instead: the runner
  *       claims up to {@code jobs.batch_size} of its jobs in one round trip and hands them over together; the worker
  *       fences, applies and completes them in one transaction (the SQL functions {@code jobs.lock_owned} and
- *       {@code jobs.complete_all}, migration jobs/V2), e.g. one statement per batch (PaymentWorker).</li>
+ *       {@code jobs.complete_all}, migration jobs/V2), e.g. one statement per batch. Such a worker may also pick
+ *       its jobs inside that transaction ({@code claimsInItsRun}/{@code claimAndRun}, with {@code jobs.pick},
+ *       {@code jobs.complete_picked} and {@code jobs.lease_picked}, migration jobs/V9): no claim of its own and no
+ *       lease, the row lock stands in for it (PaymentWorker).</li>
  *   <li>Deploy a runner for your queue on the nodes of your worker role, through the node's
  *       {@link com.ledger.platform.jobs.JobRunners} (in {@code Verticles.java}; it also deploys the node's
  *       {@link com.ledger.platform.jobs.JobsMaintenanceVerticle} once):
