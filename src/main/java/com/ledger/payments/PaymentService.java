@@ -158,7 +158,7 @@ final class PaymentService {
     if (ctx == null || !ctx.isEventLoopContext()) return null;
     Batchers b = ctx.get(batchersKey);
     if (b == null) {
-      b = new Batchers(new GroupCommit<>(3, 100, requests -> posting.acceptAll(pool, requests).onSuccess(answers -> {
+      b = new Batchers(new GroupCommit<>(1, 100, requests -> posting.acceptAll(pool, requests).onSuccess(answers -> {
         // the workers are woken once per statement that accepted a payment
         if (answers.stream().anyMatch(Future::succeeded)) Jobs.wake(vertx, PaymentsApi.QUEUE);
       })), new GroupCommit<>(2, 32, requests -> posting.processAll(pool, requests)));
