@@ -158,6 +158,9 @@ final class PaymentService {
     if (ctx == null || !ctx.isEventLoopContext()) return null;
     Batchers b = ctx.get(batchersKey);
     if (b == null) {
+      // one accept statement in flight per loop: the requests that arrive meanwhile make the next one bigger (with
+      // three in flight, batches averaged ~4 payments and the accept took twice the database time per payment,
+      // time the workers posting those payments then lacked: issue 8, pg_stat_user_functions)
       b = new Batchers(new GroupCommit<>(1, 100, requests -> posting.acceptAll(pool, requests).onSuccess(answers -> {
         // the workers are woken once per statement that accepted a payment
         if (answers.stream().anyMatch(Future::succeeded)) Jobs.wake(vertx, PaymentsApi.QUEUE);
