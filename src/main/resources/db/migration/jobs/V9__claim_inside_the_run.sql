@@ -29,13 +29,15 @@ $$ LANGUAGE plpgsql SET enable_sort = off SET plan_cache_mode = force_custom_pla
 -- Picked jobs that ran and succeeded in the caller's transaction: one attempt more, completed with their result, as
 -- if claimed and completed (attempted_at and completed_at now, no lease). Answers how many.
 --
--- One statement for the batch, its plan pinned to a nested loop over the given ids with a primary-key probe each:
--- only that plan is left once sequential scans, hash and merge joins are off. Planned freely, the join's plan
--- depends on the statistics of the moment it is made: in the benchmark the plan a worker connection kept for the
--- first version (complete_all's ctid join) read the whole jobs table at every call (38 ms per batch of ~60 at 24k
--- jobs, against 5 ms for the same call planned afresh). One UPDATE per job instead had the same throughput here
--- (pgbench, two sessions running the worker's function: 3,408 vs 3,515 jobs/s) but re-reads the table's CHECK
--- constraints and opens its indexes once per job.
+-- One statement for the batch: a nested loop over the given ids with a primary-key probe each, planned afresh on
+-- every call. A plan kept across calls is made from the table as it was then: in the benchmark the plan a worker
+-- connection kept for the first version (complete_all's ctid join) read the whole jobs table at every call (38 ms
+-- per batch of ~60 at 24k jobs, against 5 ms for the same call planned afresh), and a kept plan of this join made
+-- while the table was nearly empty (a fresh node; an idle node's vacuum) made the async figure 0.34 instead of 0.59,
+-- 1.47 ms of database CPU per payment instead of 0.82. Planned per call (as jobs.claim, jobs/V7), with sequential
+-- scans, hash and merge joins off, only the nested loop of probes is left. One UPDATE per job had the same
+-- throughput (pgbench, two sessions running the worker's function: 3,408 vs 3,515 jobs/s) but re-reads the table's
+-- CHECK constraints and opens its indexes once per job.
 CREATE FUNCTION jobs.complete_picked(p_ids uuid[], p_results jsonb[])
 RETURNS integer AS $$
 DECLARE
@@ -49,11 +51,12 @@ BEGIN
     GET DIAGNOSTICS v_done = ROW_COUNT;
     RETURN v_done;
 END
-$$ LANGUAGE plpgsql SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+$$ LANGUAGE plpgsql SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+   SET plan_cache_mode = force_custom_plan;
 
 -- Picked jobs that ran and failed (their effects undone; each id once): claimed exactly as jobs.claim would have
 -- (executing, one attempt more, this runner's lease), so the runner records the failure the way it does for any
--- claimed job. One UPDATE per job by its primary key (a rare path: rule failures).
+-- claimed job. One UPDATE per job by its primary key (a rare path: rule failures), planned per call like the others.
 CREATE FUNCTION jobs.lease_picked(p_ids uuid[], p_runner text, p_lease_seconds integer)
 RETURNS SETOF jobs.jobs AS $$
 BEGIN
@@ -66,4 +69,4 @@ BEGIN
         RETURNING j.*;
     END LOOP;
 END
-$$ LANGUAGE plpgsql SET enable_seqscan = off;
+$$ LANGUAGE plpgsql SET enable_seqscan = off SET plan_cache_mode = force_custom_plan;
