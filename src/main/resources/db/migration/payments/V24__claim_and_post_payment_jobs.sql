@@ -19,9 +19,12 @@
 --     account takes no part in a lock cycle through them. A batch that could defer every job it picked makes the
 --     runner claim them the old way (a lease, then post_payment_jobs, which waits its turn): no job starves.
 --
--- Locks: the picked jobs (SKIP LOCKED), their payments in id order (waiting, as post_payment_jobs does), then their
--- accounts in id order (SKIP LOCKED). A payment row is only ever waited for before any account is held, as in every
--- posting path (payments/V22).
+-- Locks: the picked jobs (SKIP LOCKED), their accounts in id order (SKIP LOCKED), then the payments of the accounts
+-- it holds, in id order (waiting). Unlike the other posting paths this one waits for payments while it holds
+-- accounts; no cycle can form through that: the payments are those of waiting jobs it picked (one job per payment:
+-- only the accept enqueues one, once), which a leased batch (post_payment_jobs, payments then accounts) never holds,
+-- and the sync paths lock a PROCESSING payment only to answer already_processed, holding no account. The payments
+-- of deferred jobs are not locked at all.
 CREATE FUNCTION payments.claim_and_post_payment_jobs(p_queue text, p_worker text, p_limit integer, p_runner text,
                                                      p_lease_seconds integer, p_max_single numeric,
                                                      p_daily_limits jsonb, p_default_daily_limit numeric,
@@ -41,13 +44,16 @@ BEGIN
       INTO v_ids, v_payment_ids
       FROM jobs.pick(p_queue, ARRAY[p_worker], p_limit) WITH ORDINALITY AS p;
 
-    PERFORM 1 FROM payments.user_payments u WHERE u.id = ANY (v_payment_ids) ORDER BY u.id FOR NO KEY UPDATE;
     SELECT coalesce(array_agg(h.id), '{}') INTO v_held
       FROM (SELECT a.id FROM payments.user_bank_accounts a
              WHERE a.id IN (SELECT u.user_bank_account_id FROM payments.user_payments u
                              WHERE u.id = ANY (v_payment_ids))
              ORDER BY a.id
                FOR NO KEY UPDATE SKIP LOCKED) h;
+    PERFORM 1 FROM payments.user_payments u
+     WHERE u.id = ANY (v_payment_ids) AND u.user_bank_account_id = ANY (v_held)
+     ORDER BY u.id
+       FOR NO KEY UPDATE;
 
     FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
         job_id := v_ids[i];
