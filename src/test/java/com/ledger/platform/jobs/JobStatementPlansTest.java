@@ -122,7 +122,7 @@ class JobStatementPlansTest {
    * until it reports them (at most once a second, between transactions), so only differences within one transaction
    * are the statements' own.
    */
-  private static long[] reads(SqlConnection c) {
+  static long[] reads(SqlConnection c) {
     Row r = c.query("""
         SELECT pg_stat_get_xact_numscans('jobs.jobs'::regclass) AS scans,
                pg_stat_get_xact_tuples_returned('jobs.jobs'::regclass) AS scanned,
@@ -131,7 +131,7 @@ class JobStatementPlansTest {
     return new long[] {r.getLong("scans"), r.getLong("scanned"), r.getLong("entries")};
   }
 
-  private static long[] minus(long[] after, long[] before) {
+  static long[] minus(long[] after, long[] before) {
     return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2]};
   }
 }
