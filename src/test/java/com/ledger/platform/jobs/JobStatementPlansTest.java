@@ -3,6 +3,7 @@ package com.ledger.platform.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.support.TestApp;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -10,6 +11,7 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runner's statements on the jobs table (claim, heartbeat, rescue, node expiry, release: {@link JobStore}, jobs/V7
- * and V8) find their rows through an index even on a connection whose first runs were on an idle node — the jobs
- * table empty and vacuumed, so pg_class says 0 pages and 0 rows. A plan kept from then read the whole table (the
- * claim once per claim, the sub-select statements once per row of the table) until the next VACUUM replanned it.
+ * and V8; the pick, completion and lease of a run that claims inside its transaction: jobs/V9) find their rows
+ * through an index even on a connection whose first runs were on an idle node — the jobs table empty and vacuumed,
+ * so pg_class says 0 pages and 0 rows. A plan kept from then read the whole table (the claim once per claim, the
+ * sub-select statements once per row of the table, the completion of a run once per batch) until the next VACUUM
+ * replanned it.
  * Counted, not timed: the sequential scans of jobs.jobs, the rows they read and the entries read from its indexes
  * (PostgreSQL's per-transaction counters), over one connection that caches its prepared statements as the node's pool
  * does.
@@ -52,10 +56,7 @@ class JobStatementPlansTest {
   void the_runner_statements_planned_on_an_empty_table_still_read_by_index_once_thousands_of_jobs_wait() {
     SqlConnection c = one.getConnection().await();
     try {
-      c.query("ALTER TABLE jobs.jobs SET (autovacuum_enabled = false)").execute().await();  // nothing replans meanwhile
-      assertThat(c.query("SELECT pg_relation_size('jobs.jobs')").execute().await().iterator().next().getLong(0))
-          .as("the jobs table of a fresh database").isZero();
-      c.query("VACUUM jobs.jobs").execute().await();   // the node's periodic VACUUM of the empty table
+      idleNodesEmptyTable(c);
       // an idle node: more runs than PL/pgSQL's and the prepared statement's five custom plans
       for (int i = 0; i < 8; i++) {
         assertThat(store.claim(c, "plan-test", WORKERS, 20, "r-plan", 60).await()).isEmpty();
@@ -108,18 +109,89 @@ class JobStatementPlansTest {
         assertThat(states.getLong("released")).isEqualTo(20);
         assertThat(states.getLong("ended")).isEqualTo(200);
       } finally {
-        c.query("ROLLBACK").execute().await();
-        c.query("DELETE FROM jobs.jobs WHERE queue = 'plan-test'").execute().await();
-        c.query("ALTER TABLE jobs.jobs RESET (autovacuum_enabled)").execute().await();
+        rollBackAndEmpty(c);
       }
     } finally {
       c.close().await();
     }
   }
 
+  private static final String PICK = "SELECT id FROM jobs.pick('plan-test', '{PlanTest}', $1)";
+  private static final String COMPLETE = "SELECT jobs.complete_picked($1, $2) AS n";
+  private static final String LEASE = "SELECT id, state, attempt, locked_by FROM jobs.lease_picked($1, 'r-plan', 60)";
+
+  @Test
+  void pick_complete_and_lease_planned_on_an_empty_table_still_read_by_index_once_thousands_of_jobs_wait() {
+    SqlConnection c = one.getConnection().await();
+    try {
+      idleNodesEmptyTable(c);
+      // an idle node: more runs than PL/pgSQL's and the prepared statement's five custom plans
+      UUID[] none = {UUID.randomUUID(), UUID.randomUUID()};
+      JsonObject[] results = {new JsonObject(), new JsonObject()};
+      for (int i = 0; i < 8; i++) {
+        assertThat(c.preparedQuery(PICK).execute(Tuple.of(20)).await().size()).isZero();
+        Row completed = c.preparedQuery(COMPLETE).execute(Tuple.tuple().addValue(none).addValue(results)).await()
+            .iterator().next();
+        assertThat(completed.getInteger("n")).isZero();
+        assertThat(c.preparedQuery(LEASE).execute(Tuple.of((Object) none)).await().size()).isZero();
+      }
+      c.query("""
+          INSERT INTO jobs.jobs (worker, queue, state, args, scheduled_at)
+          SELECT 'PlanTest', 'plan-test', 'available', jsonb_build_object('n', g), now() - (3000 - g) * interval '1 s'
+            FROM generate_series(1, 3000) g""").execute().await();
+
+      c.query("BEGIN").execute().await();
+      try {
+        long[] before = reads(c);
+        List<UUID> picked = c.preparedQuery(PICK).execute(Tuple.of(20)).await().stream()
+            .map(r -> r.getUUID("id")).toList();
+        assertThat(picked).hasSize(20);
+        UUID[] done = picked.subList(0, 10).toArray(UUID[]::new);
+        JsonObject[] doneResults = new JsonObject[10];
+        Arrays.fill(doneResults, new JsonObject().put("ok", true));
+        Row completed = c.preparedQuery(COMPLETE).execute(Tuple.tuple().addValue(done).addValue(doneResults)).await()
+            .iterator().next();
+        assertThat(completed.getInteger("n")).isEqualTo(10);
+        List<Row> leased = c.preparedQuery(LEASE)
+            .execute(Tuple.of((Object) picked.subList(10, 20).toArray(UUID[]::new))).await().stream().toList();
+        assertThat(leased).hasSize(10).allSatisfy(r -> {
+          assertThat(r.getString("state")).isEqualTo("executing");
+          assertThat(r.getInteger("attempt")).isEqualTo(1);
+          assertThat(r.getString("locked_by")).isEqualTo("r-plan");
+        });
+        long[] read = minus(reads(c), before);
+        assertThat(read[0]).as("sequential scans of jobs.jobs").isZero();
+        // the pick walks jobs_claim_index to its 20 jobs; each completion and lease is one primary-key probe
+        assertThat(read[2]).as("index entries read").isLessThanOrEqualTo(100);
+        Row after = c.preparedQuery("SELECT count(*) FROM jobs.jobs WHERE id = ANY($1) AND state = 'completed' "
+            + "AND attempt = 1 AND result = '{\"ok\": true}'").execute(Tuple.of((Object) done)).await()
+            .iterator().next();
+        assertThat(after.getLong(0)).isEqualTo(10);
+      } finally {
+        rollBackAndEmpty(c);
+      }
+    } finally {
+      c.close().await();
+    }
+  }
+
+  /** The jobs table as an idle node leaves it: empty and vacuumed (0 pages); autovacuum off so nothing replans. */
+  private static void idleNodesEmptyTable(SqlConnection c) {
+    c.query("ALTER TABLE jobs.jobs SET (autovacuum_enabled = false)").execute().await();
+    c.query("VACUUM jobs.jobs").execute().await();   // the node's periodic VACUUM of the empty table
+    assertThat(c.query("SELECT pg_relation_size('jobs.jobs')").execute().await().iterator().next().getLong(0))
+        .as("the jobs table, empty and vacuumed").isZero();
+  }
+
+  private static void rollBackAndEmpty(SqlConnection c) {
+    c.query("ROLLBACK").execute().await();
+    c.query("DELETE FROM jobs.jobs WHERE queue = 'plan-test'").execute().await();
+    c.query("ALTER TABLE jobs.jobs RESET (autovacuum_enabled)").execute().await();
+  }
+
   /**
-   * Sequential scans of jobs.jobs, the rows they read, and the entries read from all its indexes so far. PostgreSQL 15 counts them per backend
-   * until it reports them (at most once a second, between transactions), so only differences within one transaction
+   * Sequential scans of jobs.jobs, the rows they read, and the entries read from all its indexes so far. PostgreSQL 15
+   * counts them per backend until it reports them (at most once a second, between transactions), so only differences within one transaction
    * are the statements' own.
    */
   static long[] reads(SqlConnection c) {
