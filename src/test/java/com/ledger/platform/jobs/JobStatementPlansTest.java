@@ -191,10 +191,10 @@ class JobStatementPlansTest {
 
   /**
    * Sequential scans of jobs.jobs, the rows they read, and the entries read from all its indexes so far. PostgreSQL 15
-   * counts them per backend until it reports them (at most once a second, between transactions), so only differences within one transaction
-   * are the statements' own.
+   * counts them per backend until it reports them (at most once a second, between transactions), so only differences
+   * within one transaction are the statements' own.
    */
-  static long[] reads(SqlConnection c) {
+  private static long[] reads(SqlConnection c) {
     Row r = c.query("""
         SELECT pg_stat_get_xact_numscans('jobs.jobs'::regclass) AS scans,
                pg_stat_get_xact_tuples_returned('jobs.jobs'::regclass) AS scanned,
@@ -203,7 +203,7 @@ class JobStatementPlansTest {
     return new long[] {r.getLong("scans"), r.getLong("scanned"), r.getLong("entries")};
   }
 
-  static long[] minus(long[] after, long[] before) {
+  private static long[] minus(long[] after, long[] before) {
     return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2]};
   }
 }
