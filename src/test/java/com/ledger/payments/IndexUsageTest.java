@@ -497,7 +497,7 @@ class IndexUsageTest {
     explain("JobStore.QUEUE_STATS (every node's gauges; every unfinished job by design)", k("JobStore", "QUEUE_STATS"),
         Tuple.tuple(), new String[0], Set.of("jobs"));
     explain("JobStore.GET", k("JobStore", "GET"), p(i.job()), job);
-    explain("JobStore.GET_ALL", k("JobStore", "GET_ALL"), p((Object) jobIds), job);
+    explainNested("JobStore.GET_ALL", k("JobStore", "GET_ALL"), tx -> Future.succeededFuture(p((Object) jobIds)), job);
     explain("JobStore.GET_FOR_UPDATE", k("JobStore", "GET_FOR_UPDATE"), p(i.job()), job);
     explain("JobStore.REQUEUE", k("JobStore", "REQUEUE"), p(i.job()), job);
     explain("JobStore.LIST, no filter (admin; every job, newest first)", k("JobStore", "LIST"),

@@ -99,7 +99,8 @@ final class JobStore {
   private static final String VACUUM = "VACUUM (SKIP_LOCKED) jobs.jobs";
 
   private static final String GET = "SELECT * FROM jobs.jobs WHERE id = $1";
-  private static final String GET_ALL = "SELECT * FROM jobs.jobs WHERE id = ANY($1)";
+  /** jobs/V9: planned per call, like the runner's other statements (a plan kept from an empty table read it all). */
+  private static final String GET_ALL = "SELECT * FROM jobs.get_all($1)";
   private static final String GET_FOR_UPDATE = "SELECT * FROM jobs.jobs WHERE id = $1 FOR UPDATE";
 
   private static final String REQUEUE = """

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runner's statements on the jobs table (claim, heartbeat, rescue, node expiry, release: {@link JobStore}, jobs/V7
- * and V8; the pick, completion and lease of a run that claims inside its transaction: jobs/V9) find their rows
- * through an index even on a connection whose first runs were on an idle node — the jobs table empty and vacuumed,
+ * and V8; the pick, completion, lease and read-back of a run that claims inside its transaction: jobs/V9) find their
+ * rows through an index even on a connection whose first runs were on an idle node — the jobs table empty and vacuumed,
  * so pg_class says 0 pages and 0 rows. A plan kept from then read the whole table (the claim once per claim, the
  * sub-select statements once per row of the table, the completion of a run once per batch) until the next VACUUM
  * replanned it.
@@ -134,6 +134,7 @@ class JobStatementPlansTest {
             .iterator().next();
         assertThat(completed.getInteger("n")).isZero();
         assertThat(c.preparedQuery(LEASE).execute(Tuple.of((Object) none)).await().size()).isZero();
+        assertThat(store.getAll(c, List.of(none)).await()).isEmpty();
       }
       c.query("""
           INSERT INTO jobs.jobs (worker, queue, state, args, scheduled_at)
@@ -159,9 +160,13 @@ class JobStatementPlansTest {
           assertThat(r.getInteger("attempt")).isEqualTo(1);
           assertThat(r.getString("locked_by")).isEqualTo("r-plan");
         });
+        // the runner reads the leased jobs back to record their failures
+        List<UUID> leasedIds = picked.subList(10, 20);
+        assertThat(store.getAll(c, leasedIds).await()).extracting(Job::id)
+            .containsExactlyInAnyOrderElementsOf(leasedIds);
         long[] read = minus(reads(c), before);
         assertThat(read[0]).as("sequential scans of jobs.jobs").isZero();
-        // the pick walks jobs_claim_index to its 20 jobs; each completion and lease is one primary-key probe
+        // the pick walks jobs_claim_index to its 20 jobs; each completion, lease and read-back is one primary-key probe
         assertThat(read[2]).as("index entries read").isLessThanOrEqualTo(100);
         Row after = c.preparedQuery("SELECT count(*) FROM jobs.jobs WHERE id = ANY($1) AND state = 'completed' "
             + "AND attempt = 1 AND result = '{\"ok\": true}'").execute(Tuple.of((Object) done)).await()
