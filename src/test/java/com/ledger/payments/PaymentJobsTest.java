@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,47 @@ class PaymentJobsTest extends PaymentsE2E {
     // FAILED is terminal for the owner
     assertProblem(Fixtures.processAsync(api, u, p), 403, "insufficient_permissions");
     assertProblem(api.delete("/api/payments/" + p, u.token()), 403, "insufficient_permissions");
+  }
+
+  @Test
+  void the_node_posts_its_jobs_in_the_statement_that_picks_them_and_claims_with_a_lease_only_a_failing_one() {
+    User u = fx.user();
+    UUID first = fx.account(u, "CHECKING", "100.00");
+    UUID second = fx.account(u, "SAVINGS", "100.00");
+    // every move of a job into executing (a claim with a lease) is written down while this test runs
+    fx.exec("CREATE TABLE IF NOT EXISTS public.test_job_leases (job_id uuid NOT NULL)");
+    fx.exec("""
+        CREATE OR REPLACE FUNCTION public.test_record_lease() RETURNS trigger AS $$
+        BEGIN
+          INSERT INTO public.test_job_leases VALUES (NEW.id);
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql""");
+    fx.exec("CREATE TRIGGER test_record_lease AFTER UPDATE ON jobs.jobs FOR EACH ROW "
+        + "WHEN (NEW.state = 'executing' AND OLD.state IS DISTINCT FROM 'executing') "
+        + "EXECUTE FUNCTION public.test_record_lease()");
+    try {
+      List<String> posted = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        posted.add(jobOf(u, create(api, u, i % 2 == 0 ? first : second, "1.00", "CREDIT", "in-run " + i)));
+      }
+      String overdraw = jobOf(u, create(api, u, first, "500.00", "DEBIT", "in-run overdraw"));
+      for (String id : posted) {
+        Poll.until("job " + id + " completed", Duration.ofSeconds(10),
+            () -> "completed".equals(job(id, u).getString("state")));
+        assertThat(job(id, u).getInteger("attempt")).isEqualTo(1);
+      }
+      Poll.until("overdraw dead", Duration.ofSeconds(10), () -> "dead".equals(job(overdraw, u).getString("state")));
+      assertThat(fx.balance(first)).isEqualTo("105.00");
+      assertThat(fx.balance(second)).isEqualTo("105.00");
+      // the posted jobs went from waiting to completed without a lease; the failing one was leased once, in its run
+      for (String id : posted) {
+        assertThat(fx.count("SELECT count(*) FROM public.test_job_leases WHERE job_id = ?::uuid", id)).as(id).isZero();
+      }
+      assertThat(fx.count("SELECT count(*) FROM public.test_job_leases WHERE job_id = ?::uuid", overdraw)).isEqualTo(1);
+    } finally {
+      fx.exec("DROP TRIGGER IF EXISTS test_record_lease ON jobs.jobs");
+      fx.exec("DROP TABLE IF EXISTS public.test_job_leases");
+    }
   }
 
   @Test
