@@ -275,6 +275,85 @@ class PostingFunctionTest {
     assertThat(worker.claimAndRun(queue, 10, runner, 30, pool).await().picked()).isZero();
   }
 
+  /** Waiting jobs in {@code queue} for these payments, due in list order (claim order = list order). */
+  static List<UUID> jobsInOrder(User u, String queue, List<UUID[]> accountAndPayment) {
+    List<UUID> jobs = new ArrayList<>();
+    for (int i = 0; i < accountAndPayment.size(); i++) {
+      UUID[] ap = accountAndPayment.get(i);
+      UUID job = waitingJob(new Setup(u, ap[0], ap[1]), queue);
+      fx.exec("UPDATE jobs.jobs SET scheduled_at = scheduled_at - (100 - ?) * interval '1 minute' WHERE id = ?",
+          i, job);
+      jobs.add(job);
+    }
+    return jobs;
+  }
+
+  @Test
+  void one_run_finds_the_duplicate_of_a_payment_it_posted_itself_on_another_account() {
+    // the run writes its postings after deciding them all: the second payment's original is not in the table yet
+    // when the rule runs, and must still be found (the same user, amount, description and direction)
+    User u = fx.user();
+    UUID first = fx.account(u, "CHECKING", "50.00");
+    UUID second = fx.account(u, "SAVINGS", "50.00");
+    String description = "twice " + UUID.randomUUID();
+    UUID p1 = fx.payment(u, first, "7.00", "DEBIT", description, "PROCESSING");
+    UUID p2 = fx.payment(u, second, "7.00", "DEBIT", description, "PROCESSING");
+    UUID p3 = fx.payment(u, second, "7.00", "CREDIT", description, "PROCESSING");   // other direction: no duplicate
+    UUID p4 = fx.payment(u, second, "7.01", "DEBIT", description, "PROCESSING");    // other amount: no duplicate
+    String queue = "test-" + UUID.randomUUID();
+    List<UUID> jobs = jobsInOrder(u, queue, List.of(new UUID[] {first, p1}, new UUID[] {second, p2},
+        new UUID[] {second, p3}, new UUID[] {second, p4}));
+
+    PickedRun run = worker.claimAndRun(queue, 10, "runner-" + UUID.randomUUID(), 30, pool).await();
+    assertThat(run.completed()).isEqualTo(3);
+    assertThat(run.failed()).containsOnlyKeys(jobs.get(1));
+    LedgerException e = (LedgerException) run.failed().get(jobs.get(1)).apply(jobRow(jobs.get(1)));
+    assertThat(e.code.reason()).isEqualTo("duplicate_transaction");
+    assertThat(fx.status(p1)).isEqualTo("COMPLETED");
+    assertThat(fx.status(p2)).isEqualTo("PROCESSING");
+    assertThat(fx.balance(first)).isEqualTo("43.00");
+    assertThat(fx.balance(second)).isEqualTo("49.99");   // 50.00 + 7.00 - 7.01
+  }
+
+  @Test
+  void one_run_keeps_the_daily_limit_of_an_account_across_its_own_postings() {
+    // SAVINGS: 500.00 a day. 200.00 was debited earlier today (posted for real: 1,000.00 left); the run debits
+    // 150.00 three times: the second reaches 500.00 exactly and posts, the third would make 650.00 and is refused
+    // with the total as the run left it; a CREDIT after it still posts, and a DEBIT on another account has its own
+    User u = fx.user();
+    UUID acc = fx.account(u, "SAVINGS", "1200.00");
+    UUID other = fx.account(u, "SAVINGS", "1000.00");
+    fx.payment(u, acc, "200.00", "DEBIT", "earlier today " + UUID.randomUUID(), "COMPLETED");
+    List<UUID[]> list = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      list.add(new UUID[] {acc, fx.payment(u, acc, "150.00", "DEBIT", "limit " + i + " " + UUID.randomUUID(),
+          "PROCESSING")});
+    }
+    list.add(new UUID[] {acc, fx.payment(u, acc, "5.00", "CREDIT", "credit " + UUID.randomUUID(), "PROCESSING")});
+    list.add(new UUID[] {other, fx.payment(u, other, "450.00", "DEBIT", "other " + UUID.randomUUID(), "PROCESSING")});
+    String queue = "test-" + UUID.randomUUID();
+    List<UUID> jobs = jobsInOrder(u, queue, list);
+
+    PickedRun run = worker.claimAndRun(queue, 10, "runner-" + UUID.randomUUID(), 30, pool).await();
+    assertThat(run.completed()).isEqualTo(4);
+    assertThat(run.failed()).containsOnlyKeys(jobs.get(2));
+    LedgerException e = (LedgerException) run.failed().get(jobs.get(2)).apply(jobRow(jobs.get(2)));
+    assertThat(e.code.reason()).isEqualTo("daily_limit_exceeded");
+    // the same answer a lone posting gives on the account as the run left it: 700.00 left, 500.00 spent today
+    LedgerException want = policy.forProcess(new TransferPolicy.Facts(null,
+        new Payment(list.get(2)[1], new BigDecimal("150.00"), "DEBIT", "x", "PAYMENT", "PENDING", null, null, acc,
+            u.id(), null, null, null),
+        new TransferPolicy.AccountFacts(u.id(), "ACTIVE", "SAVINGS", new BigDecimal("700.00")),
+        new BigDecimal("500.00"), false)).orElseThrow();
+    assertSameFailure(e, want);
+    assertThat(fx.balance(acc)).isEqualTo("705.00");
+    assertThat(fx.balance(other)).isEqualTo("550.00");
+    assertThat(fx.queryString("SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ?", acc))
+        .isEqualTo("500.00");
+    assertThat(fx.queryString("SELECT debit_total::text FROM payments.account_daily_totals WHERE account_id = ?",
+        other)).isEqualTo("450.00");
+  }
+
   @Test
   void a_run_leaves_the_jobs_of_a_busy_account_waiting_untouched_and_posts_the_others() throws Exception {
     User u = fx.user();
