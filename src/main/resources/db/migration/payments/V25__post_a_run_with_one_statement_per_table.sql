@@ -1,12 +1,12 @@
--- Issue 8, the async posting path: a worker run (payments.claim_and_post_payment_jobs, payments/V24) decides its
--- payments one after another, as before, but writes them with one statement per table for the whole run, where it
--- ran one five-table statement per payment.
+-- Issue 8, the batch postings: a worker run (payments.claim_and_post_payment_jobs, payments/V24) and a batch of sync
+-- requests (payments.process_payments, payments/V22) decide their payments one after another, as before, but write
+-- them with one statement per table for the whole batch, where they ran one five-table statement per payment.
 --
 -- Why: a profile of the posting (perf over the backends, bench's spread load) puts ~25 % of PostgreSQL's CPU in what a
 -- statement pays before its first row and after its last: executor start-up (11 %: the ModifyTable nodes of five
 -- tables, their indexes), reading back and preparing the CHECKs of every written table (ExecConstraints, 12 %, most
 -- of it stringToNode and expression set-up), the plan cache, relation locks. A run of ~70 payments paid that ~70
--- times; it now pays it once per table.
+-- times; it now pays it once per table. (The sync route's lone posting, post_pending_payment, is unchanged.)
 --
 -- Same answers, in the same order, as posting each payment with post_locked_payment inside the run:
 --   * the rules of posting_rules, in SPEC §6.6's order, on the account as the postings before it in this run left
@@ -22,7 +22,8 @@
 --     before (the running daily totals, the state machine, the journal's balance at commit).
 -- A payment listed twice is refused (an exception): the caller posts each payment once.
 --
--- The caller holds every account and payment it passes (FOR NO KEY UPDATE), as post_locked_payment's callers do.
+-- The caller holds every payment it passes (FOR NO KEY UPDATE), as post_locked_payment's callers do; the accounts
+-- are locked here in id order, as post_locked_payment locks its one (both callers below already hold them).
 --
 -- The set statements are EXECUTEd: planned for the run's own arrays, never from a plan kept from an earlier call (a
 -- plan made while a table was nearly empty read it sequentially ever after: jobs/V9). Function-level SETs would
@@ -61,9 +62,12 @@ DECLARE
     v_entry     bigint;
     v_n         integer;
 BEGIN
-    EXECUTE 'SELECT coalesce(array_agg(a.id ORDER BY a.id), ''{}''), coalesce(array_agg(a ORDER BY a.id), ''{}'')
-               FROM payments.user_bank_accounts a
-              WHERE a.id IN (SELECT q.user_bank_account_id FROM unnest($1) AS q)'
+    -- the accounts, locked as post_locked_payment locks one (its callers already hold them: no wait then)
+    EXECUTE 'SELECT coalesce(array_agg(h.id ORDER BY h.id), ''{}''), coalesce(array_agg(h ORDER BY h.id), ''{}'')
+               FROM (SELECT a.* FROM payments.user_bank_accounts a
+                      WHERE a.id IN (SELECT q.user_bank_account_id FROM unnest($1) AS q)
+                      ORDER BY a.id
+                        FOR NO KEY UPDATE) h'
        INTO v_acc_ids, v_accs USING p_payments;
     -- aligned with v_acc_ids from the start (an element set past the end of an empty array would start it there)
     v_delta := array_fill(NULL::numeric, ARRAY[cardinality(v_acc_ids)]);
@@ -303,3 +307,71 @@ BEGIN
     PERFORM jobs.lease_picked(v_failed_ids, p_runner, p_lease_seconds);
 END
 $$ LANGUAGE plpgsql;
+
+-- payments/V22's batch of sync requests, its postings through post_on_held_accounts: each request gets
+-- lock_pending_payment's checks in request order, as before; those that may post are queued and posted together. A
+-- payment asked for twice makes the queue post first, so the second request is checked on what the first left
+-- (already_processed when it posted), exactly as one by one.
+CREATE OR REPLACE FUNCTION payments.process_payments(p_payment_ids uuid[], p_caller_ids uuid[],
+                                                     p_caller_is_admin boolean[], p_max_single numeric,
+                                                     p_daily_limits jsonb, p_default_daily_limit numeric,
+                                                     p_duplicate_minutes integer)
+RETURNS TABLE (ord integer, outcome payments.posting_result) AS $$
+DECLARE
+    v_out      payments.posting_result[] := '{}';   -- per request: its answer
+    v_queue    payments.user_payments[] := '{}';    -- the payments to post, and the requests they answer
+    v_queue_id uuid[] := '{}';
+    v_for      integer[] := '{}';
+    v_posted   payments.posting_result[];
+    r          payments.posting_result;
+BEGIN
+    PERFORM 1
+       FROM payments.user_payments u
+       JOIN unnest(p_payment_ids, p_caller_ids, p_caller_is_admin) AS q(payment_id, caller_id, caller_is_admin)
+         ON q.payment_id = u.id
+      WHERE u.status = 'PENDING' AND (q.caller_is_admin OR u.user_id = q.caller_id)
+      ORDER BY u.id
+        FOR NO KEY UPDATE OF u;
+    PERFORM 1
+       FROM payments.user_bank_accounts a
+      WHERE a.id IN (SELECT u.user_bank_account_id
+                       FROM payments.user_payments u
+                       JOIN unnest(p_payment_ids, p_caller_ids, p_caller_is_admin)
+                            AS q(payment_id, caller_id, caller_is_admin) ON q.payment_id = u.id
+                      WHERE u.status = 'PENDING' AND (q.caller_is_admin OR u.user_id = q.caller_id))
+      ORDER BY a.id
+        FOR NO KEY UPDATE;     -- not FOR UPDATE: new payments may still reference the account (their FK check)
+
+    FOR i IN 1 .. coalesce(array_length(p_payment_ids, 1), 0) LOOP
+        r := payments.lock_pending_payment(p_payment_ids[i], p_caller_ids[i], p_caller_is_admin[i]);
+        IF r.reason IS NULL AND (r.payment).id = ANY (v_queue_id) THEN
+            v_posted := payments.post_on_held_accounts(v_queue, p_max_single, p_daily_limits, p_default_daily_limit,
+                                                       p_duplicate_minutes);
+            FOR j IN 1 .. cardinality(v_queue) LOOP
+                v_out[v_for[j]] := v_posted[j];
+            END LOOP;
+            v_queue := '{}';
+            v_queue_id := '{}';
+            v_for := '{}';
+            r := payments.lock_pending_payment(p_payment_ids[i], p_caller_ids[i], p_caller_is_admin[i]);
+        END IF;
+        IF r.reason IS NULL THEN
+            v_queue := array_append(v_queue, r.payment);
+            v_queue_id := v_queue_id || (r.payment).id;
+            v_for := v_for || i;
+        END IF;
+        v_out := array_append(v_out, r);
+    END LOOP;
+    v_posted := payments.post_on_held_accounts(v_queue, p_max_single, p_daily_limits, p_default_daily_limit,
+                                               p_duplicate_minutes);
+    FOR j IN 1 .. cardinality(v_queue) LOOP
+        v_out[v_for[j]] := v_posted[j];
+    END LOOP;
+
+    FOR i IN 1 .. cardinality(v_out) LOOP
+        ord := i;
+        outcome := v_out[i];
+        RETURN NEXT;
+    END LOOP;
+END
+$$ LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan;
