@@ -9,8 +9,9 @@
 -- times; it now pays it once per table. (The sync route's lone posting, post_pending_payment, is unchanged.)
 --
 -- Same answers, in the same order, as posting each payment with post_locked_payment inside the run:
---   * the rules of posting_rules, in SPEC §6.6's order, on the account as the postings before it in this run left
---     it (balance, journal head): the run keeps each account it holds in memory and applies its postings there;
+--   * the rules of posting_rules (one body: the eight-argument version below), in SPEC §6.6's order, on the account
+--     as the postings before it in this run left it (balance, journal head): the run keeps each account it holds in
+--     memory and applies its postings there;
 --   * the daily total of an account: read once (daily_spent, at its first DEBIT that reaches the rule), plus the
 --     DEBITs this run posted on it, which is what the trigger-kept total would read after each of them;
 --   * duplicates: payments.is_duplicate (the COMPLETED payments of other transactions and of the database), or a
@@ -31,6 +32,59 @@
 -- 1,662, 2,137 → 2,740 payments/s). As one kept statement: 1,114 → 908, 2,301 → 2,502, 2,551 → 3,467 (and
 -- 1,148 → 950, 2,598 → 2,260, 2,469 → 3,688 in a second round); so a batch of fewer than 4 payments is posted the
 -- per-payment way (post_locked_payment), which answers the same.
+-- posting_rules (payments/V19) given what a batch knows that the database does not show yet: today's DEBIT total of
+-- the account as the batch left it (p_daily_spent; NULL: read it), and whether the batch posted the same payment
+-- (user, amount, description, direction) already (p_posted_alike, OR'ed with is_duplicate). One body for the rules:
+-- the six-argument posting_rules of the per-payment postings is this one with neither.
+CREATE FUNCTION payments.posting_rules(p payments.user_payments, v_account payments.user_bank_accounts,
+                                       p_max_single numeric, p_daily_limits jsonb, p_default_daily_limit numeric,
+                                       p_duplicate_minutes integer, p_daily_spent numeric, p_posted_alike boolean)
+RETURNS payments.posting_result AS $$
+DECLARE
+    r payments.posting_result;
+BEGIN
+    r.payment := p;
+    r.account_status := v_account.status;
+    r.account_type := v_account.account_type;
+    r.account_balance := v_account.balance;
+    r.daily_limit := COALESCE((p_daily_limits ->> v_account.account_type)::numeric, p_default_daily_limit);
+    IF v_account.status <> 'ACTIVE' THEN
+        r.reason := 'account_inactive';
+        RETURN r;
+    END IF;
+    IF p.amount > p_max_single THEN
+        r.reason := 'amount_exceeds_limit';
+        RETURN r;
+    END IF;
+    IF p.direction = 'DEBIT' THEN
+        IF v_account.balance < p.amount THEN
+            r.reason := 'insufficient_funds';
+            RETURN r;
+        END IF;
+        r.daily_spent := COALESCE(p_daily_spent, payments.daily_spent(v_account.id));
+        IF r.daily_spent + p.amount > r.daily_limit THEN
+            r.reason := 'daily_limit_exceeded';
+            RETURN r;
+        END IF;
+    END IF;
+    IF p_posted_alike
+       OR payments.is_duplicate(p.user_id, p.id, p.amount, p.description, p.direction, p_duplicate_minutes) THEN
+        r.reason := 'duplicate_transaction';
+    END IF;
+    RETURN r;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION payments.posting_rules(p payments.user_payments, v_account payments.user_bank_accounts,
+                                                  p_max_single numeric, p_daily_limits jsonb,
+                                                  p_default_daily_limit numeric, p_duplicate_minutes integer)
+RETURNS payments.posting_result AS $$
+BEGIN
+    RETURN payments.posting_rules(p, v_account, p_max_single, p_daily_limits, p_default_daily_limit,
+                                  p_duplicate_minutes, NULL, false);
+END
+$$ LANGUAGE plpgsql;
+
 CREATE FUNCTION payments.post_on_held_accounts(p_payments payments.user_payments[], p_max_single numeric,
                                                p_daily_limits jsonb, p_default_daily_limit numeric,
                                                p_duplicate_minutes integer)
@@ -91,43 +145,22 @@ BEGIN
         IF p.id = ANY (v_done) THEN
             RAISE EXCEPTION 'payment % listed twice', p.id;
         END IF;
-        r := NULL;
-        r.payment := p;
         k := array_position(v_acc_ids, p.user_bank_account_id);
         IF k IS NULL THEN
+            r := NULL;
+            r.payment := p;
             r.reason := 'account_not_found';
         ELSE
-            -- posting_rules (payments/V19) on the account as this run left it
+            -- posting_rules on the account as this run left it, with the day's total and the duplicates it posted
             v_a := v_accs[k];
-            r.account_status := v_a.status;
-            r.account_type := v_a.account_type;
-            r.account_balance := v_a.balance;
-            r.daily_limit := COALESCE((p_daily_limits ->> v_a.account_type)::numeric, p_default_daily_limit);
-            IF v_a.status <> 'ACTIVE' THEN
-                r.reason := 'account_inactive';
-            ELSIF p.amount > p_max_single THEN
-                r.reason := 'amount_exceeds_limit';
-            ELSIF p.direction = 'DEBIT' AND v_a.balance < p.amount THEN
-                r.reason := 'insufficient_funds';
-            ELSE
-                IF p.direction = 'DEBIT' THEN
-                    IF v_spent[k] IS NULL THEN
-                        v_spent[k] := payments.daily_spent(v_a.id);
-                    END IF;
-                    r.daily_spent := v_spent[k];
-                    IF r.daily_spent + p.amount > r.daily_limit THEN
-                        r.reason := 'daily_limit_exceeded';
-                    END IF;
-                END IF;
-                -- is_duplicate compares with =, so a NULL description has no duplicate; the key puts it last
-                v_key := CASE WHEN p.description IS NOT NULL
-                              THEN concat_ws('|', p.user_id, p.amount, p.direction, p.description) END;
-                IF r.reason IS NULL
-                   AND (v_in_window AND v_key = ANY (v_keys)
-                        OR payments.is_duplicate(p.user_id, p.id, p.amount, p.description, p.direction,
-                                                 p_duplicate_minutes)) THEN
-                    r.reason := 'duplicate_transaction';
-                END IF;
+            -- is_duplicate compares with =, so a NULL description has no duplicate; the key puts it last
+            v_key := CASE WHEN p.description IS NOT NULL
+                          THEN concat_ws('|', p.user_id, p.amount, p.direction, p.description) END;
+            r := payments.posting_rules(p, v_a, p_max_single, p_daily_limits, p_default_daily_limit,
+                                        p_duplicate_minutes, v_spent[k],
+                                        coalesce(v_in_window AND v_key = ANY (v_keys), false));
+            IF r.daily_spent IS NOT NULL THEN
+                v_spent[k] := r.daily_spent;
             END IF;
             IF r.reason IS NULL THEN
                 -- the posting, as post_on_account writes it, applied to the account in memory

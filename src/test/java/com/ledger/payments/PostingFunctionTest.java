@@ -227,6 +227,45 @@ class PostingFunctionTest {
     }
   }
 
+  @ParameterizedTest(name = "worker run of a batch: {0}")
+  @MethodSource("scenarios")
+  void the_worker_run_of_a_batch_and_the_policy_agree(String name, String amount, String direction, String type,
+      String balance, String status, String spent, boolean dup, String expectedReason) {
+    // the same scenario with three more payments in the run (another user's credits): a run of four or more writes
+    // its postings with one statement per table (payments/V25), and must answer exactly as a lone posting
+    Setup s = setup(amount, direction, type, balance, status, spent, dup, "PROCESSING");
+    Optional<LedgerException> want = expected(s, amount, direction, type, balance, status, spent, dup);
+    String queue = "test-" + UUID.randomUUID();
+    UUID job = waitingJob(s, queue);
+    User other = fx.user();
+    UUID otherAccount = fx.account(other, "CHECKING", "0.00");
+    List<UUID> others = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      UUID p = fx.payment(other, otherAccount, "1.00", "CREDIT", "other " + i + " " + UUID.randomUUID(), "PROCESSING");
+      others.add(waitingJob(new Setup(other, otherAccount, p), queue));
+    }
+
+    PickedRun run = worker.claimAndRun(queue, 10, "runner-" + UUID.randomUUID(), 30, pool).await();
+    assertThat(run.picked()).isEqualTo(4);
+    assertThat(run.deferred()).isZero();
+    assertThat(fx.balance(otherAccount)).isEqualTo("3.00");
+    if (want.isPresent()) {
+      assertThat(run.completed()).isEqualTo(3);
+      assertThat(run.failed()).containsOnlyKeys(job);
+      assertSameFailure(run.failed().get(job).apply(jobRow(job)), want.get());
+      assertUntouched(s, balance, "PROCESSING");
+    } else {
+      assertThat(run.completed()).isEqualTo(4);
+      assertThat(run.failed()).isEmpty();
+      assertPosted(s, amount, direction, balance, "PROCESSING");
+      assertThat(fx.queryString("SELECT result::text FROM jobs.jobs WHERE id = ?", job))
+          .isEqualTo("{\"status\": \"COMPLETED\", \"payment_id\": \"" + s.payment() + "\"}");
+    }
+    for (UUID o : others) {
+      assertThat(fx.queryString("SELECT state FROM jobs.jobs WHERE id = ?", o)).isEqualTo("completed");
+    }
+  }
+
   /** A waiting (available) PaymentWorker job for the setup's payment in {@code queue}. */
   static UUID waitingJob(Setup s, String queue) {
     return UUID.fromString(fx.queryString("""
