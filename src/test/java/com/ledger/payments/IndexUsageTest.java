@@ -239,6 +239,20 @@ class IndexUsageTest {
         k("PaymentRepository", "PROCESS_ALL"), tx -> Future.succeededFuture(p(new UUID[] {i.payment(), UUID.randomUUID()},
             new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, limit, noDailyLimits, limit, 5)),
         posting);
+    // payments/V25: a batch of four or more decides each posting, then writes them all with one statement per table
+    explainNested("PaymentRepository.PROCESS_ALL (a batch of four: the writes in one statement; payments/V25)",
+        k("PaymentRepository", "PROCESS_ALL"),
+        tx -> tx.preparedQuery("INSERT INTO payments.user_payments (amount, direction, description, payment_type, "
+                + "status, user_bank_account_id, user_id) SELECT 0.01, 'CREDIT', 'index usage ' || g, 'PAYMENT', "
+                + "'PENDING', $1, $2 FROM generate_series(1, 3) g RETURNING id")
+            .execute(p(i.heavyAccount(), i.heavyUser()))
+            .map(rows -> {
+              List<UUID> ids = new ArrayList<>(List.of(i.payment()));
+              rows.forEach(r -> ids.add(r.getUUID("id")));
+              return p(ids.toArray(UUID[]::new), new UUID[] {i.heavyUser(), i.heavyUser(), i.heavyUser(),
+                  i.heavyUser()}, new Boolean[] {false, false, false, false}, limit, noDailyLimits, limit, 5);
+            }),
+        posting);
     explainNested("PaymentRepository.ACCEPT (a batch: checks, lock, PENDING -> PROCESSING, enqueue; payments/V21)",
         k("PaymentRepository", "ACCEPT"), tx -> Future.succeededFuture(p(new UUID[] {i.payment(), UUID.randomUUID()},
             new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, "PaymentWorker", "payments", 5, 300)),
