@@ -239,7 +239,7 @@ class IndexUsageTest {
         k("PaymentRepository", "PROCESS_ALL"), tx -> Future.succeededFuture(p(new UUID[] {i.payment(), UUID.randomUUID()},
             new UUID[] {i.heavyUser(), i.heavyUser()}, new Boolean[] {false, true}, limit, noDailyLimits, limit, 5)),
         posting);
-    // payments/V25: a batch of four or more decides each posting, then writes them all with one statement per table
+    // payments/V25: a batch of four or more decides each posting, then writes them all in one statement
     explainNested("PaymentRepository.PROCESS_ALL (a batch of four: the writes in one statement; payments/V25)",
         k("PaymentRepository", "PROCESS_ALL"),
         tx -> tx.preparedQuery("INSERT INTO payments.user_payments (amount, direction, description, payment_type, "

@@ -232,7 +232,7 @@ class PostingFunctionTest {
   void the_worker_run_of_a_batch_and_the_policy_agree(String name, String amount, String direction, String type,
       String balance, String status, String spent, boolean dup, String expectedReason) {
     // the same scenario with three more payments in the run (another user's credits): a run of four or more writes
-    // its postings with one statement per table (payments/V25), and must answer exactly as a lone posting
+    // its postings in one statement (payments/V25), and must answer exactly as a lone posting
     Setup s = setup(amount, direction, type, balance, status, spent, dup, "PROCESSING");
     Optional<LedgerException> want = expected(s, amount, direction, type, balance, status, spent, dup);
     String queue = "test-" + UUID.randomUUID();

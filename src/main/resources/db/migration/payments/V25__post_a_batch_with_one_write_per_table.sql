@@ -1,12 +1,13 @@
 -- Issue 8, the batch postings: a worker run (payments.claim_and_post_payment_jobs, payments/V24) and a batch of sync
 -- requests (payments.process_payments, payments/V22) decide their payments one after another, as before, but write
--- them with one statement per table for the whole batch, where they ran one five-table statement per payment.
+-- the whole batch with ONE statement that writes each table once, where they ran one five-table statement per
+-- payment.
 --
 -- Why: a profile of the posting (perf over the backends, bench's spread load) puts ~25 % of PostgreSQL's CPU in what a
 -- statement pays before its first row and after its last: executor start-up (11 %: the ModifyTable nodes of five
 -- tables, their indexes), reading back and preparing the CHECKs of every written table (ExecConstraints, 12 %, most
 -- of it stringToNode and expression set-up), the plan cache, relation locks. A run of ~70 payments paid that ~70
--- times; it now pays it once per table. (The sync route's lone posting, post_pending_payment, is unchanged.)
+-- times; it now pays it once. (The sync route's lone posting, post_pending_payment, is unchanged.)
 --
 -- Same answers, in the same order, as posting each payment with post_locked_payment inside the run:
 --   * the rules of posting_rules (one body: the eight-argument version below), in SPEC §6.6's order, on the account
