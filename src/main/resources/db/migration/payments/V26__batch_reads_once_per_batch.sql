@@ -1,12 +1,16 @@
 -- Issue 8: the batch postings ask the database once per batch what they asked once per payment.
 --
 -- * A sync batch (process_payments) read each requested payment with lock_pending_payment, one statement per request;
---   it now reads them all in one statement after taking the same locks, and applies lock_pending_payment's checks in
---   its order to each row: absent → payment_not_found; neither an admin nor the owner of a PENDING payment →
---   insufficient_permissions; not PENDING → already_processed. The rows that may post were locked by the batch's
---   first statement (waiting for another transaction's lock, then re-checked), so they cannot change; the others
---   cannot become postable (no status returns to PENDING). A payment asked for again in the batch is answered as
---   before: the queue posts first, then lock_pending_payment reads what that left.
+--   it now reads them all in one statement before its locks and once more after them, and applies
+--   lock_pending_payment's checks in its order: absent → payment_not_found; neither an admin nor the owner of a
+--   PENDING payment → insufficient_permissions (both on the row as found); not PENDING after the locks →
+--   already_processed (SPEC §6.6: a race lost while waiting for the row). The rows that may post were locked by the
+--   batch's locking statement (waiting for another transaction's lock, then re-checked), so they cannot change; the
+--   others cannot become postable (no status returns to PENDING). A payment asked for again in the batch is answered
+--   as before: the queue posts first, then lock_pending_payment reads what that left.
+--   This also corrects V22-V25's batch for that race: its owner's request for a payment another transaction held and
+--   then moved on was answered insufficient_permissions (the access policy checked on the row after the wait), where
+--   the lone posting answers already_processed.
 -- * Both batch paths (a sync batch and a worker run, through post_on_held_accounts) asked is_duplicate once per
 --   payment; the query now runs once for the batch, before any of its writes (all in one statement at the end), so
 --   each payment gets what is_duplicate would answer it in the loop. posting_rules takes that answer (p_duplicate;
@@ -260,11 +264,18 @@ DECLARE
     v_queue_id uuid[] := '{}';
     v_for      integer[] := '{}';
     v_posted   payments.posting_result[];
+    v_found    payments.user_payments[];            -- per request: its payment as the batch found it (NULL: none)
     v_seen     payments.user_payments[];            -- per request: its payment as read after the locks (NULL: none)
+    f          payments.user_payments;
     v_touched  uuid[] := '{}';                      -- the payments queued so far (posted or still queued)
     p          payments.user_payments;
     r          payments.posting_result;
 BEGIN
+    -- every requested payment as found, in request order: existence and the access policy are checked on this, as
+    -- lock_pending_payment checks them before it waits for a held row (SPEC §6.6: then lock, re-check PENDING)
+    SELECT array_agg(u ORDER BY q.ord) INTO v_found
+      FROM unnest(p_payment_ids) WITH ORDINALITY AS q(id, ord)
+      LEFT JOIN payments.user_payments u ON u.id = q.id;
     PERFORM 1
        FROM payments.user_payments u
        JOIN unnest(p_payment_ids, p_caller_ids, p_caller_is_admin) AS q(payment_id, caller_id, caller_is_admin)
@@ -282,13 +293,15 @@ BEGIN
       ORDER BY a.id
         FOR NO KEY UPDATE;     -- not FOR UPDATE: new payments may still reference the account (their FK check)
 
-    -- every requested payment in one read, in request order: the rows that may post are locked above and cannot
-    -- change; the others (absent, not the caller's, not PENDING) cannot become postable (nothing re-enters PENDING)
+    -- and again after the locks: the rows that may post are locked above and cannot change; the others (absent,
+    -- not the caller's, not PENDING, or moved on by the transaction whose lock the batch waited for) cannot become
+    -- postable (nothing re-enters PENDING)
     SELECT array_agg(u ORDER BY q.ord) INTO v_seen
       FROM unnest(p_payment_ids) WITH ORDINALITY AS q(id, ord)
       LEFT JOIN payments.user_payments u ON u.id = q.id;
 
     FOR i IN 1 .. coalesce(array_length(p_payment_ids, 1), 0) LOOP
+        f := v_found[i];
         p := v_seen[i];
         IF p.id = ANY (v_touched) THEN
             -- asked for again: when still queued, the queue posts first; then the row as that left it, read the
@@ -305,12 +318,15 @@ BEGIN
             END IF;
             r := payments.lock_pending_payment(p_payment_ids[i], p_caller_ids[i], p_caller_is_admin[i]);
         ELSE
-            -- lock_pending_payment's checks, in its order, on the row read above
+            -- lock_pending_payment's checks, in its order: exists and may process on the row as found, then
+            -- PENDING on the row after the locks (a race lost meanwhile: already_processed, as one by one)
             r := NULL;
-            IF p.id IS NULL THEN
+            IF f.id IS NULL THEN
                 r.reason := 'payment_not_found';
-            ELSIF NOT (p_caller_is_admin[i] OR (p.user_id = p_caller_ids[i] AND p.status = 'PENDING')) THEN
+            ELSIF NOT (p_caller_is_admin[i] OR (f.user_id = p_caller_ids[i] AND f.status = 'PENDING')) THEN
                 r.reason := 'insufficient_permissions';
+            ELSIF p.id IS NULL THEN
+                r.reason := 'payment_not_found';
             ELSE
                 IF p.status <> 'PENDING' THEN
                     r.reason := 'already_processed';

@@ -6,6 +6,7 @@ import com.ledger.payments.PaymentRepository.BatchRequest;
 import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.errors.LedgerException;
+import com.ledger.support.Poll;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestUsers.User;
 import io.vertx.core.Future;
@@ -14,8 +15,10 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -150,6 +153,49 @@ class ProcessBatchTest {
       assertThat(fx.count("SELECT count(*) FROM payments.journal_lines WHERE account_id = ?", acc)).isEqualTo(posted + 1);
       assertThat(fx.queryString("SELECT payments.journal_balance_at(?, NULL)::text", acc)).isEqualTo(fx.balance(acc));
     }
+  }
+
+  private static final String PROCESS_ALL_REASONS = "SELECT b.ord, (b.o).reason, (b.o).payment_status "
+      + "FROM payments.process_payments($1, $2, $3, 1e9, '{}'::jsonb, 1e9, 5) AS b(ord, o) ORDER BY b.ord";
+
+  @Test
+  void a_batch_waits_for_a_payment_another_transaction_holds_and_answers_what_that_one_left() {
+    // payments/V26 reads the batch's payments once, after its locks: a payment held by another transaction is
+    // waited for, and the batch answers it from the row that transaction left (here: cancelled meanwhile), as the
+    // one-by-one path does; the batch's other payments post
+    User u = fx.user();
+    UUID acc = fx.account(u, "CHECKING", "10.00");
+    String run = UUID.randomUUID().toString();
+    List<UUID> payments = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      payments.add(fx.payment(u, acc, "1.00", "CREDIT", "held batch " + i + " " + run, "PENDING"));
+    }
+    UUID held = payments.get(2);
+    UUID[] callers = Collections.nCopies(payments.size(), u.id()).toArray(UUID[]::new);
+    Boolean[] admins = Collections.nCopies(payments.size(), false).toArray(Boolean[]::new);
+    SqlConnection holder = pool.getConnection().await();
+    try {
+      holder.query("BEGIN").execute().await();
+      holder.preparedQuery("SELECT 1 FROM payments.user_payments WHERE id = $1 FOR NO KEY UPDATE")
+          .execute(Tuple.of(held)).await();
+      var answer = pool.preparedQuery(PROCESS_ALL_REASONS)
+          .execute(Tuple.of(payments.toArray(UUID[]::new), callers, admins));
+      Poll.until("the batch waits for the held payment's lock", Duration.ofSeconds(10), () -> fx.count(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+          + "AND query LIKE '%process_payments%'") == 1);
+      holder.preparedQuery("UPDATE payments.user_payments SET status = 'CANCELLED' WHERE id = $1")
+          .execute(Tuple.of(held)).await();
+      holder.query("COMMIT").execute().await();
+      List<String> answers = new ArrayList<>();
+      answer.await().forEach(r -> answers.add(r.getString("reason") == null ? "posted"
+          : r.getString("reason") + " " + r.getString("payment_status")));
+      assertThat(answers).containsExactly("posted", "posted", "already_processed CANCELLED", "posted", "posted");
+    } finally {
+      holder.close().await();
+    }
+    assertThat(fx.status(held)).isEqualTo("CANCELLED");
+    assertThat(fx.count("SELECT count(*) FROM payments.transactions WHERE payment_id = ?", held)).isZero();
+    assertThat(fx.balance(acc)).isEqualTo("14.00");
   }
 
   @Test
