@@ -327,6 +327,10 @@ BEGIN
                 r.reason := 'insufficient_permissions';
             ELSIF p.id IS NULL THEN
                 r.reason := 'payment_not_found';
+            ELSIF p.status = 'PENDING' AND NOT (p_caller_is_admin[i] OR p.user_id = p_caller_ids[i]) THEN
+                -- PENDING but not the caller's any more, so not locked above: lock_pending_payment's check on the
+                -- row it locks
+                r.reason := 'insufficient_permissions';
             ELSE
                 IF p.status <> 'PENDING' THEN
                     r.reason := 'already_processed';
