@@ -95,7 +95,7 @@ public final class HttpVerticle extends VerticleBase {
     var users = UserCache.of(vertx, cfg.auth().statusCacheMs(), http.requestTimeoutMs());
     return users.listen(vertx)
         .map(v -> buildRouter(contract, users))
-        .compose(router -> onThisContext(domainDeployed).map(router))
+        .compose(router -> onThisLoop(domainDeployed).map(router))
         .compose(router -> {
           openLanes(loaded());
           HttpServerOptions opts = new HttpServerOptions().setHost(http.host()).setPort(http.port())
@@ -132,16 +132,6 @@ public final class HttpVerticle extends VerticleBase {
       var handler = lanes.handler(op.getOperationId());
       if (handler != null) laneHandlers.put(op.getOperationId(), handler);
     }));
-  }
-
-  /** {@code f}'s outcome, delivered on this verticle's event loop (f completes on whichever thread finished it). */
-  private Future<Void> onThisContext(Future<?> f) {
-    Promise<Void> here = Promise.promise();
-    f.onComplete(ar -> context.runOnContext(v -> {
-      if (ar.succeeded()) here.complete();
-      else here.fail(ar.cause());
-    }));
-    return here.future();
   }
 
   private Router buildRouter(ContractLoader.Loaded loaded, UserCache users) {
@@ -242,11 +232,12 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * {@code f}, delivered on this verticle's event loop. A lane's future is often bound to no context (a
-   * {@code Promise.promise()} completed by the pool's connection): its {@code timeout} then schedules and cancels its
-   * timer through Netty's single global executor (a locked queue and a thread wake-up per request: ~7 % of the event
-   * loops' CPU and as much again on that executor's thread under sync posting, async-profiler, issue 8). Bound to
-   * this loop, the timer is a task of its own scheduled queue, and the answer is written on this loop.
+   * {@code f}'s outcome, delivered on this verticle's event loop ({@code f} completes on whichever thread finished it).
+   * A lane's future is often bound to no context (a {@code Promise.promise()} completed by the pool's connection): its
+   * {@code timeout} then schedules and cancels its timer through Netty's single global executor (a locked queue and a
+   * thread wake-up per request: ~7 % of the event loops' CPU and as much again on that executor's thread under sync
+   * posting, async-profiler, issue 8). Bound to this loop, the timer is a task of its own scheduled queue, and the
+   * answer is written on this loop.
    */
   private <T> Future<T> onThisLoop(Future<T> f) {
     PromiseInternal<T> here = ((ContextInternal) context).promise();
