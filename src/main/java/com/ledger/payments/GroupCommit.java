@@ -5,7 +5,9 @@ import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Group commit for key-less payment requests, one per event loop and kind (not thread-safe: used only from its own
@@ -19,24 +21,55 @@ import java.util.function.Function;
  * <p>A statement that fails committed nothing; its requests then run once more each alone, so a failure reaches only
  * the request that causes it.
  *
+ * <p>Stalls: a kind may send more statements ({@code maxInFlightStalled} in all) while its oldest one has run for
+ * {@code stallMs} or longer: a statement that waits on a row another transaction holds (an account held by a long
+ * transaction, say) then holds back only its own requests, not every request of its loop that arrives after it.
+ *
  * @param <R> a request
  * @param <A> its answer
  */
 final class GroupCommit<R, A> {
   private record Waiting<R, A>(R request, Promise<A> answer) {}
 
+  /** Runs a task on this group's event loop after a delay (in production {@code vertx.setTimer} from that loop). */
+  interface Timer {
+    void schedule(long delayMs, Runnable task);
+  }
+
   private final int maxInFlight;
+  private final int maxInFlightStalled;
+  private final long stallNanos;
+  private final Timer timer;
+  private final LongSupplier nanoTime;
   private final int maxBatch;
   private final Function<List<R>, Future<List<Future<A>>>> statement;
   private final ArrayDeque<Waiting<R, A>> waiting = new ArrayDeque<>();
-  private int inFlight;
+  /** When each statement in flight was sent ({@code nanoTime}), in sending order. */
+  private final List<Long> sentAt = new ArrayList<>();
+  private boolean timerSet;
 
   /**
    * @param statement runs the requests as one statement: fails when it did (nothing committed), else one answer per
    *     request, in order
    */
   GroupCommit(int maxInFlight, int maxBatch, Function<List<R>, Future<List<Future<A>>>> statement) {
+    this(maxInFlight, maxInFlight, 0, null, System::nanoTime, maxBatch, statement);
+  }
+
+  /**
+   * A group that sends up to {@code maxInFlightStalled} statements at once while its oldest one has run for
+   * {@code stallMs} or longer, {@code maxInFlight} otherwise; {@code timer} wakes it when that time comes.
+   */
+  GroupCommit(int maxInFlight, int maxInFlightStalled, long stallMs, Timer timer, LongSupplier nanoTime, int maxBatch,
+      Function<List<R>, Future<List<Future<A>>>> statement) {
+    if (maxInFlightStalled < maxInFlight || (maxInFlightStalled > maxInFlight && (timer == null || stallMs <= 0))) {
+      throw new IllegalArgumentException("a stalled group needs a larger limit, a stall time and a timer");
+    }
     this.maxInFlight = maxInFlight;
+    this.maxInFlightStalled = maxInFlightStalled;
+    this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMs);
+    this.timer = timer;
+    this.nanoTime = nanoTime;
     this.maxBatch = maxBatch;
     this.statement = statement;
   }
@@ -50,14 +83,35 @@ final class GroupCommit<R, A> {
   }
 
   private void send() {
-    while (inFlight < maxInFlight && !waiting.isEmpty()) {
+    while (!waiting.isEmpty() && sentAt.size() < limit()) {
       List<Waiting<R, A>> batch = next();
-      inFlight++;
+      Long at = nanoTime.getAsLong();
+      sentAt.add(at);
       run(batch).onComplete(x -> {
-        inFlight--;
+        sentAt.remove(at); // one entry of this time (an equal one, if two were sent in the same nanosecond)
         send();
       });
     }
+    wakeAtStall();
+  }
+
+  /** How many statements may be in flight now. */
+  private int limit() {
+    if (maxInFlightStalled == maxInFlight || sentAt.isEmpty()) return maxInFlight;
+    return nanoTime.getAsLong() - sentAt.get(0) >= stallNanos ? maxInFlightStalled : maxInFlight;
+  }
+
+  /** Requests wait behind full slots: look again when the oldest statement in flight reaches the stall time. */
+  private void wakeAtStall() {
+    if (timerSet || waiting.isEmpty() || maxInFlightStalled == maxInFlight || sentAt.size() >= maxInFlightStalled) {
+      return;
+    }
+    long due = sentAt.get(0) + stallNanos - nanoTime.getAsLong();
+    timerSet = true;
+    timer.schedule(Math.max(1, TimeUnit.NANOSECONDS.toMillis(due) + 1), () -> {
+      timerSet = false;
+      send();
+    });
   }
 
   /** The waiting requests in arrival order, {@code maxBatch} at most. */

@@ -70,4 +70,58 @@ class GroupCommitTest {
     assertThat(d.cause()).hasMessage("d refused");
     assertThat(e.result()).isEqualTo("ok e");
   }
+
+  @Test
+  void a_statement_that_runs_past_the_stall_time_lets_one_more_go_beside_it_and_no_more() {
+    long[] now = {0};
+    List<Long> delays = new ArrayList<>();
+    List<Runnable> timers = new ArrayList<>();
+    GroupCommit<String, String> stalling = new GroupCommit<>(1, 2, 100, (ms, task) -> {
+      delays.add(ms);
+      timers.add(task);
+    }, () -> now[0], 3, requests -> {
+      Promise<List<Future<String>>> done = Promise.promise();
+      calls.add(new Call(requests, done));
+      return done.future();
+    });
+    stalling.submit("held");  // waits for a row another transaction holds: never completes here
+    Future<String> b = stalling.submit("b");
+    stalling.submit("c");
+    assertThat(calls).hasSize(1);  // before the stall time, one in flight as without the stall rule
+    assertThat(delays).hasSize(1);
+    assertThat(delays.get(0)).isGreaterThanOrEqualTo(100L);  // woken when the held statement reaches it
+
+    now[0] = 99_000_000L;  // a timer early by a millisecond changes nothing, and sets itself again
+    fire(timers);
+    assertThat(calls).hasSize(1);
+    now[0] = 100_000_000L;
+    fire(timers);
+    assertThat(calls).extracting(Call::requests).containsExactly(List.of("held"), List.of("b", "c"));
+    calls.get(1).done().complete(answers(calls.get(1).requests()));
+    assertThat(b.result()).isEqualTo("ok b");  // answered while the held statement still runs
+
+    // the second slot goes on serving the loop while the held statement runs; never a third
+    stalling.submit("d");
+    assertThat(calls).extracting(Call::requests).last().isEqualTo(List.of("d"));
+    stalling.submit("e");
+    assertThat(calls).hasSize(3);
+    assertThat(timers).isEmpty();
+    calls.get(2).done().complete(answers(calls.get(2).requests()));
+    assertThat(calls).extracting(Call::requests).last().isEqualTo(List.of("e"));
+
+    // once the held statement ends, one in flight again
+    calls.get(0).done().complete(answers(calls.get(0).requests()));
+    now[0] = 150_000_000L;
+    stalling.submit("f");
+    assertThat(calls).hasSize(4);  // e still runs, and it has not run for the stall time
+    calls.get(3).done().complete(answers(calls.get(3).requests()));
+    assertThat(calls).extracting(Call::requests).last().isEqualTo(List.of("f"));
+  }
+
+  /** Runs the timers set so far (each runs once, as vertx.setTimer's). */
+  private static void fire(List<Runnable> timers) {
+    List<Runnable> due = new ArrayList<>(timers);
+    timers.clear();
+    due.forEach(Runnable::run);
+  }
 }
