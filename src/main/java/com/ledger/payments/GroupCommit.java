@@ -103,9 +103,7 @@ final class GroupCommit<R, A> {
 
   /** Requests wait behind full slots: look again when the oldest statement in flight reaches the stall time. */
   private void wakeAtStall() {
-    if (timerSet || waiting.isEmpty() || maxInFlightStalled == maxInFlight || sentAt.size() >= maxInFlightStalled) {
-      return;
-    }
+    if (timerSet || waiting.isEmpty() || sentAt.size() >= maxInFlightStalled) return;
     long due = sentAt.get(0) + stallNanos - nanoTime.getAsLong();
     timerSet = true;
     timer.schedule(Math.max(1, TimeUnit.NANOSECONDS.toMillis(due) + 1), () -> {
