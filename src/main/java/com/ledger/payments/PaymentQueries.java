@@ -2,6 +2,7 @@ package com.ledger.payments;
 
 import static com.ledger.platform.errors.ErrorCode.*;
 
+import com.ledger.payments.api.PaymentsApi;
 import com.ledger.platform.bus.ApiReply;
 import com.ledger.platform.bus.ApiRequest;
 import com.ledger.platform.bus.Caller;
@@ -61,7 +62,7 @@ final class PaymentQueries {
     Caller c = Requests.caller(req);
     return visible(c, Requests.pathId(req)).compose(p -> {
       Future<PaymentRepository.RuleFacts> facts = payments.ruleFacts(pool, p, cfg.duplicateWindowMinutes());
-      Future<JsonObject> job = Jobs.latestForPayment(pool, p.id());
+      Future<JsonObject> job = Jobs.latest(pool, PaymentsApi.WORKER, p.id().toString());
       return Future.all(facts, job).map(all -> ApiReply.ok(new JsonObject()
           .put("payment", p.toJson())
           .put("can_process", PaymentAccess.canProcess(c, p))

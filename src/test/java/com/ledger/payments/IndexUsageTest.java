@@ -278,15 +278,15 @@ class IndexUsageTest {
                 + "5, 300, 60)").execute(p(i.payment(), i.heavyUser()))
             // first in claim order, so that the batch of one is this payment's job
             .compose(r -> tx.preparedQuery("UPDATE jobs.jobs SET scheduled_at = '2000-01-01' "
-                + "WHERE args ->> 'payment_id' = $1 AND state = 'available'").execute(p(i.payment().toString())))
+                + "WHERE worker = 'PaymentWorker' AND unique_key = $1 AND state = 'available'").execute(p(i.payment().toString())))
             .map(r -> p("payments", "PaymentWorker", 1, "runner", 30, limit, noDailyLimits, limit, 5)),
         concat(posting, "jobs_claim_index", "jobs_pkey"));
     explain("PaymentRepository.SET_STATUS", k("PaymentRepository", "SET_STATUS"),
         p(i.payment(), "PENDING", "CANCELLED", null), pk);
     explain("PaymentRepository.ACCOUNTS_OF", k("PaymentRepository", "ACCOUNTS_OF"),
         p((Object) new UUID[] {i.payment(), UUID.randomUUID()}), pk);
-    explain("JobStore.LATEST_FOR_PAYMENT", k("JobStore", "LATEST_FOR_PAYMENT"), p(i.jobPaymentId()),
-        "jobs_args_payment_id_index");
+    explain("JobStore.LATEST_BY_KEY (a payment's latest job)", k("JobStore", "LATEST_BY_KEY"),
+        p("PaymentWorker", i.jobPaymentId()), "jobs_worker_unique_key_inserted_at_index");
 
     // payments.user_bank_accounts and payments.transactions
     String accountsByUser = "user_bank_accounts_user_id_inserted_at_id_index";

@@ -109,11 +109,11 @@ final class JobStore {
       WHERE id = $1 RETURNING *""";
 
   /**
-   * The latest job of a payment ({@code {id, state}}): {@code args ->> 'payment_id'} is an expression index of the
-   * jobs schema (jobs/V1), as is {@code args ->> 'login_id'} below (jobs/V4); each has its own statement.
+   * The latest job of a worker for a unique key ({@code {id, state}}; a payment's: PaymentWorker and the payment's
+   * id): one range of {@code (worker, unique_key, inserted_at)}, the index the uniqueness window reads (jobs/V10).
    */
-  private static final String LATEST_FOR_PAYMENT = """
-      SELECT id, state FROM jobs.jobs WHERE args ->> 'payment_id' = $1 ORDER BY inserted_at DESC, id DESC LIMIT 1""";
+  private static final String LATEST_BY_KEY = """
+      SELECT id, state FROM jobs.jobs WHERE worker = $1 AND unique_key = $2 ORDER BY inserted_at DESC, id DESC LIMIT 1""";
 
   /** Cancel the waiting (not yet started) jobs of one worker for one bank login. */
   private static final String CANCEL_WAITING_FOR_LOGIN = """
@@ -250,9 +250,9 @@ final class JobStore {
     return db.preparedQuery(COUNT).execute(Tuple.of(state, queue, worker)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  /** {@code {id, state}} of the latest job whose {@code args.payment_id} is {@code paymentId}, or null. */
-  Future<JsonObject> latestForPayment(SqlClient db, String paymentId) {
-    return db.preparedQuery(LATEST_FOR_PAYMENT).execute(Tuple.of(paymentId)).map(rows -> {
+  /** {@code {id, state}} of the latest job of {@code worker} with the unique key {@code key}, or null. */
+  Future<JsonObject> latest(SqlClient db, String worker, String key) {
+    return db.preparedQuery(LATEST_BY_KEY).execute(Tuple.of(worker, key)).map(rows -> {
       if (rows.size() == 0) return null;
       Row r = rows.iterator().next();
       return new JsonObject().put("id", r.getUUID("id").toString()).put("state", r.getString("state"));

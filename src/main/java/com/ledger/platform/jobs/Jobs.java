@@ -45,9 +45,12 @@ public final class Jobs {
     return STORE.cancelWaitingForLogin(tx, worker, loginId.toString());
   }
 
-  /** {@code {id, state}} of a payment's latest job ({@code args.payment_id}), or null when it has none. */
-  public static Future<JsonObject> latestForPayment(SqlClient db, UUID paymentId) {
-    return STORE.latestForPayment(db, paymentId.toString());
+  /**
+   * {@code {id, state}} of the latest job of {@code worker} enqueued with the unique key {@code key} (e.g. a payment's
+   * PaymentWorker job: its payment's id), or null when it has none.
+   */
+  public static Future<JsonObject> latest(SqlClient db, String worker, String key) {
+    return STORE.latest(db, worker, key);
   }
 
   /** Tell every node's runners of {@code queue} to claim now (cluster-wide publish). */
