@@ -24,6 +24,7 @@ import java.util.function.LongSupplier;
  * <p>Stalls: a kind may send more statements ({@code maxInFlightStalled} in all) while its oldest one has run for
  * {@code stallMs} or longer: a statement that waits on a row another transaction holds (an account held by a long
  * transaction, say) then holds back only its own requests, not every request of its loop that arrives after it.
+ * Each statement sent that way is told to {@code onStalledSend} (a meter: how often the rule fires).
  *
  * @param <R> a request
  * @param <A> its answer
@@ -43,6 +44,7 @@ final class GroupCommit<R, A> {
   private final LongSupplier nanoTime;
   private final int maxBatch;
   private final Function<List<R>, Future<List<Future<A>>>> statement;
+  private final Runnable onStalledSend;
   private final ArrayDeque<Waiting<R, A>> waiting = new ArrayDeque<>();
   /** When each statement in flight was sent ({@code nanoTime}), in sending order. */
   private final List<Long> sentAt = new ArrayList<>();
@@ -53,15 +55,16 @@ final class GroupCommit<R, A> {
    *     request, in order
    */
   GroupCommit(int maxInFlight, int maxBatch, Function<List<R>, Future<List<Future<A>>>> statement) {
-    this(maxInFlight, maxInFlight, 0, null, System::nanoTime, maxBatch, statement);
+    this(maxInFlight, maxInFlight, 0, null, System::nanoTime, maxBatch, statement, () -> {});
   }
 
   /**
    * A group that sends up to {@code maxInFlightStalled} statements at once while its oldest one has run for
-   * {@code stallMs} or longer, {@code maxInFlight} otherwise; {@code timer} wakes it when that time comes.
+   * {@code stallMs} or longer, {@code maxInFlight} otherwise; {@code timer} wakes it when that time comes, and
+   * {@code onStalledSend} runs for each statement sent beyond {@code maxInFlight}.
    */
   GroupCommit(int maxInFlight, int maxInFlightStalled, long stallMs, Timer timer, LongSupplier nanoTime, int maxBatch,
-      Function<List<R>, Future<List<Future<A>>>> statement) {
+      Function<List<R>, Future<List<Future<A>>>> statement, Runnable onStalledSend) {
     if (maxInFlightStalled < maxInFlight || (maxInFlightStalled > maxInFlight && (timer == null || stallMs <= 0))) {
       throw new IllegalArgumentException("a stalled group needs a larger limit, a stall time and a timer");
     }
@@ -72,6 +75,7 @@ final class GroupCommit<R, A> {
     this.nanoTime = nanoTime;
     this.maxBatch = maxBatch;
     this.statement = statement;
+    this.onStalledSend = onStalledSend;
   }
 
   /** The request's answer, once the statement that ran it committed. */
@@ -85,6 +89,7 @@ final class GroupCommit<R, A> {
   private void send() {
     while (!waiting.isEmpty() && sentAt.size() < limit()) {
       List<Waiting<R, A>> batch = next();
+      if (sentAt.size() >= maxInFlight) onStalledSend.run();
       Long at = nanoTime.getAsLong();
       sentAt.add(at);
       run(batch).onComplete(x -> {

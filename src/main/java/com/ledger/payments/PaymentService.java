@@ -10,6 +10,8 @@ import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.errors.LedgerException;
 import com.ledger.platform.idempotency.Idempotency;
 import com.ledger.platform.jobs.Jobs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,21 +32,22 @@ final class PaymentService {
   private final AccountRepository accounts;
   /** How long a loop's sync posting statement runs before the loop may send a second one beside it (GroupCommit). */
   static final long SYNC_STALL_MS = 100;
+  /** How often a loop's sync group commit sent a second statement beside a stalled one. */
+  private final Counter stalledSends;
   /** This service's {@link Batchers} in the data of each event-loop context that runs it. */
   private final Object batchersKey = new Object();
 
   /**
    * Requests waiting together share a statement and commit (per event loop; db.pool_size, 10 by default, is shared by
-   * http.instances loops and the workers). Async accepts: 3 statements in flight, 100 requests each at most. Sync
-   * postings: 2 in flight (a batch holds its accounts until it commits, so more in flight mostly wait on a busy
-   * account's lock or split the same work into more commits: bench/run, 2 A/B pairs against 3 in flight, spread
-   * 0.48/0.47 vs 0.44/0.44 of the raw SQL posting, hot 1.35/1.36 vs 1.30/1.27), 32 requests each at most (a
-   * batch's answers wait for its last posting).
+   * http.instances loops and the workers). Async accepts: 1 statement in flight, 100 requests each at most. Sync
+   * postings: 1 in flight, a second one beside it once it has run for {@link #SYNC_STALL_MS} (see
+   * {@link #batchers()}), 32 requests each at most (a batch's answers wait for its last posting).
    */
   private record Batchers(GroupCommit<PaymentRepository.BatchRequest, PaymentRepository.Accepted> accept,
                           GroupCommit<PaymentRepository.BatchRequest, Payment> process) {}
 
-  PaymentService(Vertx vertx, Pool pool, PaymentsConfig cfg, PaymentRepository payments, AccountRepository accounts) {
+  PaymentService(Vertx vertx, Pool pool, PaymentsConfig cfg, PaymentRepository payments, AccountRepository accounts,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.cfg = cfg;
@@ -53,6 +56,10 @@ final class PaymentService {
     this.policy = new TransferPolicy(cfg);
     this.posting = new Posting(payments, policy, cfg);
     this.idempotency = new Idempotency(vertx, pool, cfg.idempotency());
+    this.stalledSends = Counter.builder("ledger.payments.sync.stalled.statements")
+        .description("Sync posting statements an event loop sent beside one that had run for " + SYNC_STALL_MS
+            + " ms (waiting, most likely, for a row another transaction holds)")
+        .register(registry);
   }
 
   // ------------------------------------------------------------------ create
@@ -172,7 +179,7 @@ final class PaymentService {
         // the workers are woken once per statement that accepted a payment
         if (answers.stream().anyMatch(Future::succeeded)) Jobs.wake(vertx, PaymentsApi.QUEUE);
       })), new GroupCommit<>(1, 2, SYNC_STALL_MS, (ms, task) -> vertx.setTimer(ms, id -> task.run()), System::nanoTime,
-          32, requests -> posting.processAll(pool, requests)));
+          32, requests -> posting.processAll(pool, requests), stalledSends::increment));
       ctx.put(batchersKey, b);
     }
     return b;

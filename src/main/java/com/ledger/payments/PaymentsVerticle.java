@@ -9,10 +9,13 @@ import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.idempotency.Idempotency;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +30,15 @@ public final class PaymentsVerticle extends VerticleBase {
 
   private final DbConfig db;
   private final PaymentsConfig payments;
+  private final String registryName;
   private Pool pool;
   private long purgeTimer = -1;
 
-  public PaymentsVerticle(DbConfig db, PaymentsConfig payments) {
+  /** @param registryName the node's meter registry (null: meters kept to this verticle) */
+  public PaymentsVerticle(DbConfig db, PaymentsConfig payments, String registryName) {
     this.db = db;
     this.payments = payments;
+    this.registryName = registryName;
   }
 
   @Override
@@ -40,7 +46,9 @@ public final class PaymentsVerticle extends VerticleBase {
     pool = Pools.shared(vertx, db);
     PaymentRepository paymentRepository = new PaymentRepository();
     AccountRepository accountRepository = new AccountRepository();
-    PaymentService service = new PaymentService(vertx, pool, payments, paymentRepository, accountRepository);
+    MeterRegistry found = registryName == null ? null : BackendRegistries.getNow(registryName);
+    PaymentService service = new PaymentService(vertx, pool, payments, paymentRepository, accountRepository,
+        found == null ? new SimpleMeterRegistry() : found);
     Idempotency keys = new Idempotency(vertx, pool, payments.idempotency());
     PaymentQueries queries = new PaymentQueries(pool, payments, paymentRepository, accountRepository);
     AccountQueries accounts = new AccountQueries(pool, accountRepository, new LedgerRepository());

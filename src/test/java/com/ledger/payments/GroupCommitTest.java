@@ -76,6 +76,7 @@ class GroupCommitTest {
     long[] now = {0};
     List<Long> delays = new ArrayList<>();
     List<Runnable> timers = new ArrayList<>();
+    int[] stalledSends = {0};
     GroupCommit<String, String> stalling = new GroupCommit<>(1, 2, 100, (ms, task) -> {
       delays.add(ms);
       timers.add(task);
@@ -83,7 +84,7 @@ class GroupCommitTest {
       Promise<List<Future<String>>> done = Promise.promise();
       calls.add(new Call(requests, done));
       return done.future();
-    });
+    }, () -> stalledSends[0]++);
     stalling.submit("held");  // waits for a row another transaction holds: never completes here
     Future<String> b = stalling.submit("b");
     stalling.submit("c");
@@ -97,6 +98,7 @@ class GroupCommitTest {
     now[0] = 100_000_000L;
     fire(timers);
     assertThat(calls).extracting(Call::requests).containsExactly(List.of("held"), List.of("b", "c"));
+    assertThat(stalledSends[0]).isEqualTo(1);  // told to the meter
     calls.get(1).done().complete(answers(calls.get(1).requests()));
     assertThat(b.result()).isEqualTo("ok b");  // answered while the held statement still runs
 
@@ -116,6 +118,7 @@ class GroupCommitTest {
     assertThat(calls).hasSize(4);  // e still runs, and it has not run for the stall time
     calls.get(3).done().complete(answers(calls.get(3).requests()));
     assertThat(calls).extracting(Call::requests).last().isEqualTo(List.of("f"));
+    assertThat(stalledSends[0]).isEqualTo(3);  // b and c, d, e: beside the held statement; f went alone
   }
 
   /** Runs the timers set so far (each runs once, as vertx.setTimer's). */

@@ -80,6 +80,7 @@ class LaneTimeoutTest {
     UUID blocked = Fixtures.create(api, u, held, "10.00", "DEBIT", "held " + UUID.randomUUID());
     UUID other = Fixtures.create(api, u, free, "10.00", "DEBIT", "free " + UUID.randomUUID());
     Db db = new Db(app.dbUrl);
+    double stalledBefore = stalledStatements();
     Api.Resp answer;
     CompletableFuture<Api.Resp> first;
     try (Connection lock = db.connect()) {
@@ -99,8 +100,18 @@ class LaneTimeoutTest {
     }
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(fx.balance(free)).isEqualTo("90.00");
+    assertThat(stalledStatements()).as("the stall rule's statement, on /api/metrics").isEqualTo(stalledBefore + 1);
     Poll.until("the blocked payment posted", Duration.ofSeconds(10),
         () -> "COMPLETED".equals(db.string("SELECT status FROM payments.user_payments WHERE id = ?", blocked)));
     assertThat(fx.balance(held)).isEqualTo("90.00");
+  }
+
+  /** ledger_payments_sync_stalled_statements_total as the node's /api/metrics shows it. */
+  private static double stalledStatements() {
+    Api.Resp scrape = api.get("/api/metrics", null);
+    assertThat(scrape.status()).isEqualTo(200);
+    return scrape.body().lines().filter(l -> l.matches("ledger_payments_sync_stalled_statements_total[ {].*"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no ledger_payments_sync_stalled_statements_total on /api/metrics"));
   }
 }
