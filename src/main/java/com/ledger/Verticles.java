@@ -45,7 +45,9 @@ final class Verticles {
     if (cfg.hasRole("auth")) {
       specs.add(new Spec("auth", () -> new AuthVerticle(db, cfg.jwt(), cfg.auth(), timeoutMs), 1));
     }
-    if (cfg.hasRole("payments")) specs.add(new Spec("payments", () -> new PaymentsVerticle(db, cfg.payments(), node.registryName), 1));
+    if (cfg.hasRole("payments")) {
+      specs.add(new Spec("payments", () -> new PaymentsVerticle(db, cfg.payments(), node.registryName), 1));
+    }
     if (cfg.hasRole("payments")) {
       specs.add(new Spec("payments", () -> new JobsApiVerticle(db, Map.of(PaymentsApi.WORKER, new PaymentRetryGuard(),
           PaymentsApi.RECONCILIATION_WORKER, new ReconciliationRetryGuard())), 1));

@@ -113,7 +113,8 @@ final class JobStore {
    * id): one range of {@code (worker, unique_key, inserted_at)}, the index the uniqueness window reads (jobs/V10).
    */
   private static final String LATEST_BY_KEY = """
-      SELECT id, state FROM jobs.jobs WHERE worker = $1 AND unique_key = $2 ORDER BY inserted_at DESC, id DESC LIMIT 1""";
+      SELECT id, state FROM jobs.jobs WHERE worker = $1 AND unique_key = $2
+      ORDER BY inserted_at DESC, id DESC LIMIT 1""";
 
   /** Cancel the waiting (not yet started) jobs of one worker for one bank login. */
   private static final String CANCEL_WAITING_FOR_LOGIN = """
