@@ -9,13 +9,11 @@ import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.config.PaymentsConfig;
 import com.ledger.platform.db.Pools;
 import com.ledger.platform.idempotency.Idempotency;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.ledger.platform.observability.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +44,8 @@ public final class PaymentsVerticle extends VerticleBase {
     pool = Pools.shared(vertx, db);
     PaymentRepository paymentRepository = new PaymentRepository();
     AccountRepository accountRepository = new AccountRepository();
-    MeterRegistry found = registryName == null ? null : BackendRegistries.getNow(registryName);
     PaymentService service = new PaymentService(vertx, pool, payments, paymentRepository, accountRepository,
-        found == null ? new SimpleMeterRegistry() : found);
+        Meters.registry(registryName));
     Idempotency keys = new Idempotency(vertx, pool, payments.idempotency());
     PaymentQueries queries = new PaymentQueries(pool, payments, paymentRepository, accountRepository);
     AccountQueries accounts = new AccountQueries(pool, accountRepository, new LedgerRepository());

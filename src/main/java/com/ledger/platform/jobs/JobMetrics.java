@@ -1,11 +1,10 @@
 package com.ledger.platform.jobs;
 
+import com.ledger.platform.observability.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 
 /**
@@ -18,8 +17,7 @@ final class JobMetrics {
   private final String queue;
 
   JobMetrics(String registryName, String queue) {
-    MeterRegistry r = registryName == null ? null : BackendRegistries.getNow(registryName);
-    this.registry = r == null ? new SimpleMeterRegistry() : r;
+    this.registry = Meters.registry(registryName);
     this.queue = queue;
   }
 

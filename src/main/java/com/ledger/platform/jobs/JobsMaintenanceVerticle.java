@@ -2,13 +2,12 @@ package com.ledger.platform.jobs;
 
 import com.ledger.platform.config.AppConfig.DbConfig;
 import com.ledger.platform.db.Pools;
+import com.ledger.platform.observability.Meters;
 import com.ledger.platform.observability.NodeState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +57,7 @@ public final class JobsMaintenanceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.shared(vertx, db);
-    MeterRegistry found = node == null ? null : BackendRegistries.getNow(node.registryName);
-    MeterRegistry registry = found == null ? new SimpleMeterRegistry() : found;
+    MeterRegistry registry = Meters.registry(node == null ? null : node.registryName);
     depths.forEach((q, depth) -> Gauge.builder(DEPTH_GAUGE, depth, AtomicLong::get)
         .description("Jobs waiting to run (available, scheduled, retryable)").tag("queue", q).register(registry));
     timer = vertx.setPeriodic(0, cfg.idlePollMaxMs(), id -> tick());
