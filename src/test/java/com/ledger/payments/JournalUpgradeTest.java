@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Migrations;
-import com.ledger.platform.db.Pools;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,14 +24,7 @@ class JournalUpgradeTest {
     String url = TestDatabase.fresh();
     try {
       AppConfig cfg = TestApp.config(TestApp.settings(Map.of("db.url", url)));
-      var o = Pools.connectOptions(cfg.db());
-      for (String slice : Migrations.SLICES) {
-        FluentConfiguration f = Flyway.configure().dataSource(Pools.jdbcUrl(o), o.getUser(), o.getPassword())
-            .schemas(slice).createSchemas(true).locations("classpath:db/migration/" + slice)
-            .table("flyway_schema_history");
-        if (slice.equals("payments")) f = f.target("4");
-        f.load().migrate();
-      }
+      TestDatabase.migrateUpTo(cfg, "payments", "4");
       try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement()) {
         st.execute("""
             INSERT INTO users.users (id, email, full_name, role, status, password_hash)
@@ -72,25 +61,25 @@ class JournalUpgradeTest {
                                             false, 10000, '{}'::jsonb, 5000, 5);
             """);
       }
-      assertThat(query(url, "SELECT balance::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
+      assertThat(TestDatabase.strings(url, "SELECT balance::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
           .containsExactly("1520.50");
-      assertThat(query(url, "SELECT to_regclass('payments.journal_entries')::text")).containsExactly((String) null);
+      assertThat(TestDatabase.strings(url, "SELECT to_regclass('payments.journal_entries')::text")).containsExactly((String) null);
 
       Migrations.migrate(cfg.db());
 
-      assertThat(query(url, "SELECT kind FROM payments.ledger_verify()")).isEmpty();
-      assertThat(query(url, """
+      assertThat(TestDatabase.strings(url, "SELECT kind FROM payments.ledger_verify()")).isEmpty();
+      assertThat(TestDatabase.strings(url, """
           SELECT e.source_type || ' ' || l.amount FROM payments.journal_lines l
             JOIN payments.journal_entries e ON e.id = l.entry_id
            WHERE l.account_id = '00000000-0000-0000-0000-0000000000a1' ORDER BY l.seq""")).startsWith("opening 1600.00")
           .containsExactlyInAnyOrder("opening 1600.00", "payment 25.50", "payment -5.00", "payment -100.00");
-      assertThat(query(url, "SELECT system_account FROM payments.journal_lines l JOIN payments.journal_entries e "
+      assertThat(TestDatabase.strings(url, "SELECT system_account FROM payments.journal_lines l JOIN payments.journal_entries e "
           + "ON e.id = l.entry_id WHERE e.source_type = 'opening' AND l.system_account IS NOT NULL"))
           .containsOnly("settlement:OLD_BANK");
-      assertThat(query(url, "SELECT count(*)::text FROM payments.journal_entries WHERE source_type = 'opening'"))
+      assertThat(TestDatabase.strings(url, "SELECT count(*)::text FROM payments.journal_entries WHERE source_type = 'opening'"))
           .containsExactly("2");
       // payments/V11 gave every account existing before it its chain head: its last line's seq and hash
-      assertThat(query(url, """
+      assertThat(TestDatabase.strings(url, """
           SELECT a.account_name || ' ' || a.journal_seq || ' ' || (a.journal_hash = l.hash)
             FROM payments.user_bank_accounts a
             JOIN payments.journal_lines l ON l.account_id = a.id AND l.seq = a.journal_seq
@@ -100,11 +89,11 @@ class JournalUpgradeTest {
         st.execute("SELECT payments.process_payment('00000000-0000-0000-0000-0000000000e3', "
             + "'00000000-0000-0000-0000-000000000001', false, 10000, '{}'::jsonb, 5000, 5)");
       }
-      assertThat(query(url, "SELECT balance::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
+      assertThat(TestDatabase.strings(url, "SELECT balance::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
           .containsExactly("1513.50");
-      assertThat(query(url, "SELECT journal_seq::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
+      assertThat(TestDatabase.strings(url, "SELECT journal_seq::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
           .containsExactly("5");
-      assertThat(query(url, "SELECT kind FROM payments.ledger_verify()")).isEmpty();
+      assertThat(TestDatabase.strings(url, "SELECT kind FROM payments.ledger_verify()")).isEmpty();
     } finally {
       TestDatabase.drop(url);
     }
@@ -123,14 +112,6 @@ class JournalUpgradeTest {
            WHERE a.account_name = 'Alice Checking' ORDER BY l.seq""")).containsExactly("opening 1600.00", "payment -100.00");
       assertThat(fx.queryStrings("SELECT balance::text FROM payments.user_bank_accounts ORDER BY account_name"))
           .containsExactly("1500.00", "2500.00");
-    }
-  }
-
-  private static List<String> query(String url, String sql) throws SQLException {
-    try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      List<String> out = new ArrayList<>();
-      while (rs.next()) out.add(rs.getString(1));
-      return out;
     }
   }
 }

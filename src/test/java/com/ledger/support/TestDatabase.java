@@ -1,10 +1,17 @@
 package com.ledger.support;
 
+import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.EmbeddedDatabase;
+import com.ledger.platform.db.Migrations;
+import com.ledger.platform.db.Pools;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * A fresh PostgreSQL database per test class. Where the server comes from, in order: {@code LEDGER_TEST_DB_URL}
@@ -50,6 +57,30 @@ public final class TestDatabase {
       st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     } catch (SQLException e) {
       // best effort: a leftover test database is harmless
+    }
+  }
+
+  /**
+   * An upgrade's starting point: every slice's migrations on the database of {@code cfg}, those of {@code slice} only
+   * up to {@code version} (Flyway, as before the fresh-schema path existed). {@link Migrations#migrate} then runs the
+   * rest as a node's start would.
+   */
+  public static void migrateUpTo(AppConfig cfg, String slice, String version) {
+    var o = Pools.connectOptions(cfg.db());
+    for (String s : Migrations.SLICES) {
+      FluentConfiguration f = Flyway.configure().dataSource(Pools.jdbcUrl(o), o.getUser(), o.getPassword())
+          .schemas(s).createSchemas(true).locations("classpath:db/migration/" + s).table("flyway_schema_history");
+      if (s.equals(slice)) f = f.target(version);
+      f.load().migrate();
+    }
+  }
+
+  /** The first column of every row {@code sql} answers on the database at {@code url}, as strings. */
+  public static List<String> strings(String url, String sql) throws SQLException {
+    try (Connection c = jdbc(url); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) out.add(rs.getString(1));
+      return out;
     }
   }
 

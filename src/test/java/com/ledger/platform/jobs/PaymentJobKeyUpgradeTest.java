@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Migrations;
-import com.ledger.platform.db.Pools;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,14 +24,7 @@ class PaymentJobKeyUpgradeTest {
     String url = TestDatabase.fresh();
     try {
       AppConfig cfg = TestApp.config(TestApp.settings(Map.of("db.url", url)));
-      var o = Pools.connectOptions(cfg.db());
-      for (String slice : Migrations.SLICES) {
-        FluentConfiguration f = Flyway.configure().dataSource(Pools.jdbcUrl(o), o.getUser(), o.getPassword())
-            .schemas(slice).createSchemas(true).locations("classpath:db/migration/" + slice)
-            .table("flyway_schema_history");
-        if (slice.equals("jobs")) f = f.target("9");
-        f.load().migrate();
-      }
+      TestDatabase.migrateUpTo(cfg, "jobs", "9");
       try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement()) {
         st.execute("""
             INSERT INTO jobs.jobs (worker, queue, args, unique_key) VALUES
@@ -46,28 +34,20 @@ class PaymentJobKeyUpgradeTest {
               ('BankSyncWorker', 'banking', '{"login_id": "l-1"}', 'l-1'),
               ('OtherWorker', 'default', '{"payment_id": "p-other"}', 'kept')""");
       }
-      assertThat(query(url, "SELECT to_regclass('jobs.jobs_args_payment_id_index')::text"))
+      assertThat(TestDatabase.strings(url, "SELECT to_regclass('jobs.jobs_args_payment_id_index')::text"))
           .containsExactly("jobs.jobs_args_payment_id_index");
 
       Migrations.migrate(cfg.db());
 
-      assertThat(query(url, "SELECT worker || ' ' || (args ->> 'payment_id') || ' ' || unique_key FROM jobs.jobs "
+      assertThat(TestDatabase.strings(url, "SELECT worker || ' ' || (args ->> 'payment_id') || ' ' || unique_key FROM jobs.jobs "
           + "WHERE args ? 'payment_id' ORDER BY 1")).containsExactly(
               "OtherWorker p-other kept", "PaymentWorker p-hand p-hand", "PaymentWorker p-none p-none",
               "PaymentWorker p-same p-same");
-      assertThat(query(url, "SELECT unique_key FROM jobs.jobs WHERE worker = 'BankSyncWorker'")).containsExactly("l-1");
-      assertThat(query(url, "SELECT to_regclass('jobs.jobs_args_payment_id_index')::text"))
+      assertThat(TestDatabase.strings(url, "SELECT unique_key FROM jobs.jobs WHERE worker = 'BankSyncWorker'")).containsExactly("l-1");
+      assertThat(TestDatabase.strings(url, "SELECT to_regclass('jobs.jobs_args_payment_id_index')::text"))
           .containsExactly((String) null);
     } finally {
       TestDatabase.drop(url);
-    }
-  }
-
-  private static List<String> query(String url, String sql) throws SQLException {
-    try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      List<String> out = new ArrayList<>();
-      while (rs.next()) out.add(rs.getString(1));
-      return out;
     }
   }
 }
