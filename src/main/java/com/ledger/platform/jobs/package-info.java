@@ -19,7 +19,9 @@
  *       {@code jobs.complete_all}, migration jobs/V2), e.g. one statement per batch. Such a worker may also pick
  *       its jobs inside that transaction ({@code claimsInItsRun}/{@code claimAndRun}, with {@code jobs.pick},
  *       {@code jobs.complete_picked} and {@code jobs.lease_picked}, migration jobs/V9): no claim of its own and no
- *       lease, the row lock stands in for it (PaymentWorker).</li>
+ *       lease, the row lock stands in for it (PaymentWorker). Such runs take the queue's slots one at a time while
+ *       they come back short of a full batch (what arrives meanwhile waits for the next run, which then picks it all)
+ *       and side by side after a full one.</li>
  *   <li>Deploy a runner for your queue on the nodes of your worker role, through the node's
  *       {@link com.ledger.platform.jobs.JobRunners} (in {@code Verticles.java}; it also deploys the node's
  *       {@link com.ledger.platform.jobs.JobsMaintenanceVerticle} once):

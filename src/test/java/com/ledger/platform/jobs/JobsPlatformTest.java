@@ -297,6 +297,109 @@ class JobsPlatformTest {
     }
   }
 
+  /**
+   * A batch worker that picks, runs and completes its jobs in one transaction (as the payment worker does), each run
+   * held open until the test releases it: the runs' sizes, how many were in flight at most, and each run's gate.
+   */
+  record InRunWorker(String name, List<Integer> runs, AtomicInteger inFlight, AtomicInteger maxInFlight,
+      List<Promise<Void>> gates) implements BatchJobWorker {
+    InRunWorker(String name) {
+      this(name, new CopyOnWriteArrayList<>(), new AtomicInteger(), new AtomicInteger(), new CopyOnWriteArrayList<>());
+    }
+
+    @Override
+    public boolean claimsInItsRun() {
+      return true;
+    }
+
+    @Override
+    public Future<PickedRun> claimAndRun(String queue, int limit, String runnerId, int leaseSeconds,
+        io.vertx.sqlclient.SqlClient db) {
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      Promise<Void> gate = Promise.promise();
+      return ((Pool) db).withTransaction(tx -> tx.preparedQuery("SELECT id FROM jobs.pick($1, ARRAY[$2], $3)")
+          .execute(Tuple.of(queue, name, limit)).compose(rows -> {
+            List<UUID> ids = new ArrayList<>();
+            rows.forEach(r -> ids.add(r.getUUID("id")));
+            runs.add(ids.size());
+            gates.add(gate);
+            JsonObject[] results = ids.stream().map(i -> new JsonObject().put("ok", true)).toArray(JsonObject[]::new);
+            return gate.future().compose(v -> tx.preparedQuery("SELECT jobs.complete_picked($1, $2)")
+                .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(UUID[]::new)).addArrayOfJsonObject(results)))
+                .map(x -> new PickedRun(ids.size(), 0, Map.of()));
+          })).onComplete(x -> inFlight.decrementAndGet());
+    }
+
+    @Override
+    public Future<Map<UUID, JobOutcome>> performBatch(List<Job> jobs, String runnerId, io.vertx.sqlclient.SqlClient db) {
+      return Future.failedFuture(new IllegalStateException("this test's worker only runs what it picks"));
+    }
+  }
+
+  static long completed(String q, String worker) {
+    return count("SELECT count(*) FROM jobs.jobs WHERE queue = '" + q + "' AND worker = '" + worker
+        + "' AND state = 'completed'");
+  }
+
+  @Test
+  void a_run_that_was_not_full_is_not_joined_by_a_second_one_what_came_meanwhile_is_picked_when_it_ends() {
+    String q = queue();
+    InRunWorker w = new InRunWorker("InRunWorker");
+    AtomicInteger plainRuns = new AtomicInteger();
+    TestWorker plain = new TestWorker("PlainWorker", false, (job, tx) -> {
+      plainRuns.incrementAndGet();
+      return Future.succeededFuture(new JsonObject());
+    });
+    enqueue(JobSpec.of("InRunWorker", q, new JsonObject()));
+    String id = deploy(q, 2, batchCfg(10), w, plain);
+    try {
+      Poll.until("the first run picked its job", Duration.ofSeconds(10), () -> w.runs().size() == 1);
+      for (int i = 0; i < 4; i++) enqueue(JobSpec.of("InRunWorker", q, new JsonObject()));
+      Jobs.wake(vertx, q);
+      // A wake-up is handled in order on the runner's context: once the plain job (enqueued and woken for after the
+      // four) has run in the free slot, the wake-up for the four was handled, and it started no run beside the first.
+      enqueue(JobSpec.of("PlainWorker", q, new JsonObject()));
+      Jobs.wake(vertx, q);
+      Poll.until("the plain job ran in the free slot", Duration.ofSeconds(10), () -> plainRuns.get() == 1);
+      assertThat(w.runs()).containsExactly(1);
+      w.gates().get(0).complete();
+      // the run in flight claims again when it ends: the four come in one run, not after a poll's backoff
+      Poll.until("the four picked", Duration.ofSeconds(10), () -> w.runs().size() == 2);
+      w.gates().get(1).complete();
+      Poll.until("all five completed", Duration.ofSeconds(10), () -> completed(q, "InRunWorker") == 5);
+      // (a run that picked something claims again when it ends: an empty run may follow)
+      assertThat(w.runs().stream().filter(n -> n > 0)).containsExactly(1, 4);
+      assertThat(w.maxInFlight().get()).isEqualTo(1);
+    } finally {
+      w.gates().forEach(g -> g.tryComplete());
+      vertx.undeploy(id).await();
+    }
+  }
+
+  @Test
+  void after_a_full_run_the_next_runs_fill_every_slot() {
+    String q = queue();
+    InRunWorker w = new InRunWorker("FullRunWorker");
+    for (int i = 0; i < 5; i++) enqueue(JobSpec.of("FullRunWorker", q, new JsonObject()));
+    String id = deploy(q, 2, batchCfg(2), w);
+    try {
+      Poll.until("the first run picked", Duration.ofSeconds(10), () -> w.runs().size() == 1);
+      w.gates().get(0).complete();
+      // it was full (2 of 2): more may be waiting, so the two slots each start a run at once
+      Poll.until("two runs in flight", Duration.ofSeconds(10), () -> w.runs().size() == 3);
+      assertThat(w.maxInFlight().get()).isEqualTo(2);
+      w.gates().forEach(g -> g.tryComplete());
+      Poll.until("all five completed", Duration.ofSeconds(10), () -> completed(q, "FullRunWorker") == 5);
+      // the two runs side by side picked with SKIP LOCKED: which of them got the last job is theirs to race for
+      List<Integer> picked = w.runs().stream().filter(n -> n > 0).toList();
+      assertThat(picked).hasSize(3).startsWith(2);
+      assertThat(picked.subList(1, 3)).containsExactlyInAnyOrder(2, 1);
+    } finally {
+      w.gates().forEach(g -> g.tryComplete());
+      vertx.undeploy(id).await();
+    }
+  }
+
   @Test
   void a_failed_batch_is_retried_job_by_job_so_only_the_bad_job_fails() {
     String q = queue();
