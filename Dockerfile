@@ -24,7 +24,7 @@ RUN groupadd --system --gid 10001 ledger \
  && install -d -o 10001 -g 10001 /app
 WORKDIR /app
 # bin/ledger start: java with the Hazelcast module flags, conf/jvm.options (heap 128-160 MB, metaspace, code cache,
-# direct memory, thread stacks and the parallel collector, to keep a node under 300 MB RSS; copied with conf/ below),
+# direct memory, thread stacks and the serial collector, to keep a node under 300 MB RSS; copied with conf/ below),
 # the class archive, then $JAVA_OPTS,
 # and -jar /app/ledgerbank.jar with the container's arguments (e.g. --help).
 COPY --chown=10001:10001 bin/ledger /app/bin/ledger
