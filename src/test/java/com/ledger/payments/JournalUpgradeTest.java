@@ -2,12 +2,10 @@ package com.ledger.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Migrations;
 import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,11 +18,8 @@ import org.junit.jupiter.api.Test;
 class JournalUpgradeTest {
 
   @Test
-  void the_backfill_makes_a_database_from_before_the_journal_verify() throws SQLException {
-    String url = TestDatabase.fresh();
-    try {
-      AppConfig cfg = TestApp.config(TestApp.settings(Map.of("db.url", url)));
-      TestDatabase.migrateUpTo(cfg, "payments", "4");
+  void the_backfill_makes_a_database_from_before_the_journal_verify() throws Exception {
+    TestDatabase.upgradeFrom("payments", "4", (url, cfg) -> {
       try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement()) {
         st.execute("""
             INSERT INTO users.users (id, email, full_name, role, status, password_hash)
@@ -94,9 +89,7 @@ class JournalUpgradeTest {
       assertThat(TestDatabase.strings(url, "SELECT journal_seq::text FROM payments.user_bank_accounts WHERE account_name = 'Seeded'"))
           .containsExactly("5");
       assertThat(TestDatabase.strings(url, "SELECT kind FROM payments.ledger_verify()")).isEmpty();
-    } finally {
-      TestDatabase.drop(url);
-    }
+    });
   }
 
   @Test

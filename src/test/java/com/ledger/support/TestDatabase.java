@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -65,13 +66,34 @@ public final class TestDatabase {
    * up to {@code version} (Flyway, as before the fresh-schema path existed). {@link Migrations#migrate} then runs the
    * rest as a node's start would.
    */
-  public static void migrateUpTo(AppConfig cfg, String slice, String version) {
+  private static void migrateUpTo(AppConfig cfg, String slice, String version) {
     var o = Pools.connectOptions(cfg.db());
     for (String s : Migrations.SLICES) {
       FluentConfiguration f = Flyway.configure().dataSource(Pools.jdbcUrl(o), o.getUser(), o.getPassword())
           .schemas(s).createSchemas(true).locations("classpath:db/migration/" + s).table("flyway_schema_history");
       if (s.equals(slice)) f = f.target(version);
       f.load().migrate();
+    }
+  }
+
+  /** An upgrade test's body: the database's URL and a node's config for it. */
+  @FunctionalInterface
+  public interface Upgrade {
+    void run(String url, AppConfig cfg) throws Exception;
+  }
+
+  /**
+   * An upgrade test on a database of its own: fresh, at {@link #migrateUpTo}'s starting point ({@code slice} up to
+   * {@code version}), handed to {@code test}, and dropped afterwards whatever happened.
+   */
+  public static void upgradeFrom(String slice, String version, Upgrade test) throws Exception {
+    String url = fresh();
+    try {
+      AppConfig cfg = TestApp.config(TestApp.settings(Map.of("db.url", url)));
+      migrateUpTo(cfg, slice, version);
+      test.run(url, cfg);
+    } finally {
+      drop(url);
     }
   }
 

@@ -2,13 +2,9 @@ package com.ledger.platform.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ledger.platform.config.AppConfig;
 import com.ledger.platform.db.Migrations;
-import com.ledger.support.TestApp;
 import com.ledger.support.TestDatabase;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +16,8 @@ class PaymentJobKeyUpgradeTest {
 
   @Test
   void a_payment_job_keyed_otherwise_gets_its_payments_id_as_its_key_and_the_expression_index_goes()
-      throws SQLException {
-    String url = TestDatabase.fresh();
-    try {
-      AppConfig cfg = TestApp.config(TestApp.settings(Map.of("db.url", url)));
-      TestDatabase.migrateUpTo(cfg, "jobs", "9");
+      throws Exception {
+    TestDatabase.upgradeFrom("jobs", "9", (url, cfg) -> {
       try (Connection c = TestDatabase.jdbc(url); var st = c.createStatement()) {
         st.execute("""
             INSERT INTO jobs.jobs (worker, queue, args, unique_key) VALUES
@@ -46,8 +39,6 @@ class PaymentJobKeyUpgradeTest {
       assertThat(TestDatabase.strings(url, "SELECT unique_key FROM jobs.jobs WHERE worker = 'BankSyncWorker'")).containsExactly("l-1");
       assertThat(TestDatabase.strings(url, "SELECT to_regclass('jobs.jobs_args_payment_id_index')::text"))
           .containsExactly((String) null);
-    } finally {
-      TestDatabase.drop(url);
-    }
+    });
   }
 }
